@@ -1,0 +1,3 @@
+pub mod resource_list;
+pub mod results;
+pub mod yaml;

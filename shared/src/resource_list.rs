@@ -1,0 +1,407 @@
+//! Reading and writing the resources a function works on, losslessly.
+//!
+//! Two formats arrive on stdin: a `config.kubernetes.io/v1` ResourceList (kpt, `docker run`,
+//! kustomize KRM functions) or a plain multi-document stream (kustomize's legacy exec plugins and
+//! standalone runs). Whatever came in goes out in the same format.
+//!
+//! Items the function does not touch are written back as the exact bytes they arrived as. kpt
+//! restores comments and key order of items it can match by `config.k8s.io/id`, but not the style
+//! of scalars, so re-serialising an untouched item (`'0755'` becoming `"0755"`, flow maps becoming
+//! block maps) would rewrite users' files. An item is re-rendered from its tree only when the
+//! function changes it and no small text edit can express the change.
+
+use std::ops::Range;
+
+use crate::results::{FileRef, KrmResult, ResourceRef};
+use crate::yaml::{self, Document, Node, Value, YamlError, line_start};
+
+pub const RESOURCE_LIST_API_VERSION: &str = "config.kubernetes.io/v1";
+pub const RESOURCE_LIST_KIND: &str = "ResourceList";
+
+/// Annotations through which kpt and kustomize track where an item lives.
+pub mod annotations {
+    pub const PATH: &str = "config.kubernetes.io/path";
+    pub const INDEX: &str = "config.kubernetes.io/index";
+    pub const INTERNAL_PATH: &str = "internal.config.kubernetes.io/path";
+    pub const INTERNAL_INDEX: &str = "internal.config.kubernetes.io/index";
+    pub const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A ResourceList document.
+    ResourceList,
+    /// Plain YAML documents separated by `---`.
+    Stream,
+}
+
+/// Where an item's output text comes from.
+#[derive(Clone, Debug)]
+enum Text {
+    /// These bytes of the input, unchanged.
+    Verbatim(Range<usize>),
+    /// The input bytes with a small edit applied.
+    Edited(String),
+    /// Rendered from the tree (generated items, and items edits could not be made to in place).
+    Rendered,
+}
+
+/// One resource, with its tree and the text it is written back as.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub node: Node,
+    text: Text,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("input is not valid UTF-8: invalid byte at offset {offset} (line {line})")]
+    NotUtf8 { offset: usize, line: usize },
+    #[error("input is not valid YAML: {0}")]
+    Yaml(#[from] YamlError),
+    #[error("{0}")]
+    Shape(String),
+}
+
+/// The resources of one run, and how to write them back.
+#[derive(Debug)]
+pub struct ResourceList {
+    source: String,
+    pub format: Format,
+    pub items: Vec<Item>,
+    pub function_config: Option<Item>,
+    /// Column of the `-` of the input's item sequence, so that new items line up with it.
+    item_indent: usize,
+}
+
+impl Item {
+    /// A new item to be rendered from its tree.
+    pub fn rendered(node: Node) -> Item {
+        Item { node, text: Text::Rendered }
+    }
+
+    pub fn str_at(&self, path: &[&str]) -> Option<&str> {
+        self.node.at(path).and_then(Node::as_str)
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.str_at(&["apiVersion"]).unwrap_or_default()
+    }
+
+    pub fn kind(&self) -> &str {
+        self.str_at(&["kind"]).unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.str_at(&["metadata", "name"]).unwrap_or_default()
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.str_at(&["metadata", "namespace"]).unwrap_or_default()
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.str_at(&["metadata", "annotations", key])
+    }
+
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.str_at(&["metadata", "labels", key])
+    }
+
+    /// The file the item came from, as kpt (or an older kustomize) annotated it.
+    pub fn file(&self) -> Option<FileRef> {
+        let path = self.annotation(annotations::INTERNAL_PATH).or(self.annotation(annotations::PATH))?;
+        let index = self.annotation(annotations::INTERNAL_INDEX).or(self.annotation(annotations::INDEX));
+        Some(FileRef { path: path.to_string(), index: index.and_then(|i| i.parse().ok()) })
+    }
+
+    pub fn resource_ref(&self) -> ResourceRef {
+        ResourceRef {
+            api_version: self.api_version().to_string(),
+            kind: self.kind().to_string(),
+            name: self.name().to_string(),
+            namespace: self.namespace().to_string(),
+        }
+    }
+
+    /// A result about this item, pointing at its file and resource.
+    pub fn result(&self, mut result: KrmResult) -> KrmResult {
+        result.resource_ref = Some(self.resource_ref());
+        result.file = self.file();
+        result
+    }
+
+    /// Sets a string annotation. In the text, the new line goes above the first existing
+    /// annotation (or a new `annotations:` block above the first `metadata` key) so every other
+    /// byte stays as it was; only when the item has no block-style metadata is it re-rendered.
+    pub fn set_annotation(&mut self, list_source: &str, key: &str, value: &str) {
+        if self.annotation(key) == Some(value) {
+            return;
+        }
+        let edit = self.annotation_edit(list_source, key, value);
+        let metadata = self.node.map_at("metadata");
+        metadata.map_at("annotations").set(key, Node::string(value));
+        self.text = match edit {
+            Some(text) => Text::Edited(text),
+            None => Text::Rendered,
+        };
+    }
+
+    fn annotation_edit(&self, list_source: &str, key: &str, value: &str) -> Option<String> {
+        let Text::Verbatim(range) = &self.text else { return None };
+        let original = &list_source[range.clone()];
+        let line = format!("{}: {}\n", yaml::to_yaml(&key).ok()?.trim_end(), yaml::to_yaml(&value).ok()?.trim_end());
+        let metadata = self.node.get("metadata").filter(|m| m.style == yaml::Style::BlockCollection)?;
+        let annotations = metadata.get("annotations");
+        let (anchor, insert) = match annotations {
+            Some(a) if a.style == yaml::Style::BlockCollection => {
+                let first = a.entries()?.first()?;
+                (first.key_pos, format!("{}{line}", " ".repeat(first.key_pos.col - 1)))
+            }
+            Some(a) if !a.is_null() => return None,
+            _ => {
+                let first = metadata.entries()?.first()?;
+                let indent = " ".repeat(first.key_pos.col - 1);
+                (first.key_pos, format!("{indent}annotations:\n{indent}  {line}"))
+            }
+        };
+        // The key must open its line, or the new line would land in the middle of it.
+        let start = line_start(list_source, anchor.byte);
+        if !list_source[start..anchor.byte].trim().is_empty() || start < range.start {
+            return None;
+        }
+        let at = start - range.start;
+        Some(format!("{}{}{}", &original[..at], insert, &original[at..]))
+    }
+}
+
+/// Computes, for a document's root mapping, where each top-level key's value text ends: at the
+/// line of the next key (by position) or at the end of the document.
+fn value_end(text: &str, doc: &Document, key: &str) -> usize {
+    let entries = doc.root.entries().unwrap_or_default();
+    let Some(own) = entries.iter().find(|e| e.key == key) else { return doc.text_end };
+    entries
+        .iter()
+        .map(|e| e.key_pos.byte)
+        .filter(|&b| b > own.key_pos.byte)
+        .min()
+        .map_or(doc.text_end, |b| line_start(text, b))
+}
+
+/// True when only blanks and one `-` stand between the start of its line and `node`.
+fn starts_sequence_line(text: &str, node: &Node) -> Option<usize> {
+    let start = line_start(text, node.pos.byte);
+    let prefix = &text[start..node.pos.byte];
+    let dash = prefix.find('-')?;
+    (prefix[..dash].trim().is_empty() && prefix[dash + 1..].trim().is_empty()).then_some(dash)
+}
+
+fn check_item(node: &Node, what: impl Fn() -> String) -> Result<(), ReadError> {
+    if matches!(node.value, Value::Map(_)) {
+        Ok(())
+    } else {
+        Err(ReadError::Shape(format!("{}: expected a mapping (a Kubernetes resource), got {}", what(), node.kind_name())))
+    }
+}
+
+impl ResourceList {
+    /// Reads stdin's bytes, deciding the format from the content.
+    pub fn read(bytes: Vec<u8>) -> Result<ResourceList, ReadError> {
+        let source = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            ReadError::NotUtf8 { offset, line }
+        })?;
+        let documents = yaml::parse_documents(&source)?;
+        let is_resource_list = documents.len() == 1
+            && documents[0].root.get("kind").and_then(Node::as_str) == Some(RESOURCE_LIST_KIND);
+        if is_resource_list {
+            Self::from_resource_list(source, documents.into_iter().next().expect("one document"))
+        } else {
+            Self::from_stream(source, documents)
+        }
+    }
+
+    fn from_stream(source: String, documents: Vec<Document>) -> Result<ResourceList, ReadError> {
+        let mut items = Vec::new();
+        for (index, doc) in documents.into_iter().enumerate() {
+            if doc.root.is_null() {
+                continue;
+            }
+            check_item(&doc.root, || format!("document {}", index + 1))?;
+            let text = if doc.root.has_alias { Text::Rendered } else { Text::Verbatim(doc.text_start..doc.text_end) };
+            items.push(Item { node: doc.root, text });
+        }
+        Ok(ResourceList { source, format: Format::Stream, items, function_config: None, item_indent: 0 })
+    }
+
+    fn from_resource_list(source: String, doc: Document) -> Result<ResourceList, ReadError> {
+        let mut list = ResourceList { source, format: Format::ResourceList, items: Vec::new(), function_config: None, item_indent: 0 };
+        let text = list.source.as_str();
+        let items_end = value_end(text, &doc, "items");
+        let function_config_end = value_end(text, &doc, "functionConfig");
+        let mut root = doc.root;
+        match root.remove("items").map(|n| (n.value, n.style)) {
+            None | Some((Value::Null, _)) => {}
+            Some((Value::Seq(nodes), style)) => {
+                let starts: Vec<usize> = nodes.iter().map(|n| line_start(text, n.pos.byte)).collect();
+                let mut indent = None;
+                for (index, node) in nodes.into_iter().enumerate() {
+                    check_item(&node, || format!("items[{index}]"))?;
+                    let dash = starts_sequence_line(text, &node).filter(|_| style == yaml::Style::BlockCollection && !node.has_alias);
+                    let text = match dash {
+                        Some(dash) => {
+                            indent.get_or_insert(dash);
+                            Text::Verbatim(starts[index]..starts.get(index + 1).copied().unwrap_or(items_end))
+                        }
+                        None => Text::Rendered,
+                    };
+                    list.items.push(Item { node, text });
+                }
+                list.item_indent = indent.unwrap_or(0);
+            }
+            Some((_, _)) => return Err(ReadError::Shape("items: expected a list of resources".into())),
+        }
+        if let Some(node) = root.remove("functionConfig").filter(|n| !n.is_null()) {
+            check_item(&node, || "functionConfig".into())?;
+            let start = line_start(text, node.pos.byte);
+            let verbatim = node.style == yaml::Style::BlockCollection
+                && !node.has_alias
+                && text[start..node.pos.byte].trim().is_empty();
+            let text = if verbatim { Text::Verbatim(start..function_config_end) } else { Text::Rendered };
+            list.function_config = Some(Item { node, text });
+        }
+        Ok(list)
+    }
+
+    /// The raw input, for edits that need to see an item's original bytes.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Sets an annotation on item `index`, keeping its text as intact as possible.
+    pub fn set_annotation(&mut self, index: usize, key: &str, value: &str) {
+        let source = &self.source;
+        self.items[index].set_annotation(source, key, value);
+    }
+
+    /// Writes the list in its input format, with `results` when it is a ResourceList.
+    pub fn write(&self, results: &[KrmResult]) -> Result<String, String> {
+        let mut out = String::with_capacity(self.source.len() + 4096);
+        match self.format {
+            Format::Stream => {
+                for (i, item) in self.items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("---\n");
+                    }
+                    self.push_item(&mut out, item, "", "")?;
+                }
+            }
+            Format::ResourceList => {
+                out.push_str("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n");
+                if self.items.is_empty() {
+                    out.push_str("items: []\n");
+                } else {
+                    out.push_str("items:\n");
+                    let first = format!("{}- ", " ".repeat(self.item_indent));
+                    let rest = " ".repeat(self.item_indent + 2);
+                    for item in &self.items {
+                        self.push_item(&mut out, item, &first, &rest)?;
+                    }
+                }
+                if let Some(config) = &self.function_config {
+                    out.push_str("functionConfig:\n");
+                    self.push_item(&mut out, config, "  ", "  ")?;
+                }
+                if !results.is_empty() {
+                    out.push_str("results:\n");
+                    yaml::push_indented(&mut out, &yaml::to_yaml(&results)?, "", "");
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn push_item(&self, out: &mut String, item: &Item, first: &str, rest: &str) -> Result<(), String> {
+        let text = match &item.text {
+            Text::Verbatim(range) => &self.source[range.clone()],
+            Text::Edited(text) => text,
+            Text::Rendered => {
+                yaml::push_indented(out, &yaml::to_yaml(&item.node.to_json())?, first, rest);
+                return Ok(());
+            }
+        };
+        out.push_str(text);
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(input: &str) -> String {
+        ResourceList::read(input.as_bytes().to_vec()).unwrap().write(&[]).unwrap()
+    }
+
+    #[test]
+    fn untouched_resource_list_items_come_back_byte_for_byte() {
+        let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1 # c\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    mode: '0755'\n    on: \"yes\"\n    text: >\n      folded\n      text\n\n# between\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap # fc\n  metadata:\n    name: fc\n";
+        assert_eq!(roundtrip(input), input);
+    }
+
+    #[test]
+    fn indented_sequences_keep_their_indentation() {
+        let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n";
+        let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        list.items.push(Item::rendered(Node::from_json(&serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap"}))));
+        let out = list.write(&[]).unwrap();
+        assert!(out.ends_with("      name: a\n  - apiVersion: v1\n    kind: ConfigMap\n"), "{out}");
+    }
+
+    #[test]
+    fn streams_come_back_byte_for_byte() {
+        let input = "# head\na: 1\nb: [1, 2]\n---\nc: 'x'\n";
+        assert_eq!(roundtrip(input), input);
+    }
+
+    #[test]
+    fn annotations_are_added_as_one_new_line() {
+        let input = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # keep\n  annotations:\n    x: 'y'\ndata: {k: 'v'}\n";
+        let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        list.set_annotation(0, "config.kubernetes.io/local-config", "true");
+        let out = list.write(&[]).unwrap();
+        assert_eq!(out, input.replace("    x: 'y'", "    config.kubernetes.io/local-config: \"true\"\n    x: 'y'"));
+    }
+
+    #[test]
+    fn an_annotations_block_is_added_when_missing() {
+        let input = "kind: X\nmetadata:\n  name: a\nspec: {}\n";
+        let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        list.set_annotation(0, "a/b", "c");
+        assert_eq!(list.write(&[]).unwrap(), "kind: X\nmetadata:\n  annotations:\n    a/b: c\n  name: a\nspec: {}\n");
+    }
+
+    #[test]
+    fn flow_metadata_is_re_rendered() {
+        let input = "kind: X\nmetadata: {name: a}\n";
+        let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        list.set_annotation(0, "a", "b");
+        assert_eq!(list.write(&[]).unwrap(), "kind: X\nmetadata:\n  name: a\n  annotations:\n    a: b\n");
+    }
+
+    #[test]
+    fn items_that_are_not_mappings_are_refused() {
+        let err = ResourceList::read(b"kind: ResourceList\nitems:\n- a\n".to_vec()).unwrap_err();
+        assert_eq!(err.to_string(), "items[0]: expected a mapping (a Kubernetes resource), got a string");
+    }
+
+    #[test]
+    fn non_utf8_input_is_refused_with_its_offset() {
+        let err = ResourceList::read(b"a: 1\nb: \xff\n".to_vec()).unwrap_err();
+        assert_eq!(err.to_string(), "input is not valid UTF-8: invalid byte at offset 8 (line 2)");
+    }
+}
