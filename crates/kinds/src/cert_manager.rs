@@ -1,0 +1,25 @@
+//! cert-manager (`cert-manager.io/v1`) kinds.
+
+use serde::Serialize;
+
+crate::resource!(
+    /// A TLS certificate cert-manager keeps issued and renewed in a Secret.
+    Certificate,
+    "cert-manager.io/v1",
+    CertificateSpec
+);
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateSpec {
+    pub secret_name: String,
+    pub dns_names: Vec<String>,
+    pub issuer_ref: IssuerRef,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct IssuerRef {
+    pub group: &'static str,
+    pub kind: String,
+    pub name: String,
+}

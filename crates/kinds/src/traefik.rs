@@ -1,0 +1,97 @@
+//! Traefik (`traefik.io/v1alpha1`, Traefik v3) routing kinds.
+
+use serde::Serialize;
+
+use crate::IntOrString;
+
+crate::resource!(
+    /// Routes requests that match rules on entry points to Services.
+    IngressRoute,
+    "traefik.io/v1alpha1",
+    IngressRouteSpec
+);
+
+crate::resource!(
+    /// A request transformation routes can refer to.
+    Middleware,
+    "traefik.io/v1alpha1",
+    MiddlewareSpec
+);
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressRouteSpec {
+    pub entry_points: Vec<String>,
+    pub routes: Vec<Route>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Tls>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Route {
+    pub kind: &'static str,
+    #[serde(rename = "match")]
+    pub rule: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub middlewares: Vec<MiddlewareRef>,
+    pub services: Vec<ServiceRef>,
+}
+
+impl Route {
+    pub fn rule(rule: String, middlewares: Vec<MiddlewareRef>, services: Vec<ServiceRef>) -> Route {
+        Route { kind: "Rule", rule, middlewares, services }
+    }
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct MiddlewareRef {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceRef {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<IntOrString>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass_host_header: Option<bool>,
+}
+
+impl ServiceRef {
+    /// A Kubernetes Service's port, by name.
+    pub fn service_port(name: &str, port: &str) -> ServiceRef {
+        ServiceRef { name: name.into(), kind: None, port: Some(IntOrString::String(port.into())), scheme: None, pass_host_header: None }
+    }
+
+    /// Traefik's built-in service that answers nothing: for routes whose middleware responds
+    /// (such as a redirect).
+    pub fn noop() -> ServiceRef {
+        ServiceRef { name: "noop@internal".into(), kind: Some("TraefikService"), port: None, scheme: None, pass_host_header: None }
+    }
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Tls {
+    pub secret_name: String,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MiddlewareSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_scheme: Option<RedirectScheme>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct RedirectScheme {
+    pub scheme: String,
+    pub permanent: bool,
+}

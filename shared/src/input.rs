@@ -1,0 +1,207 @@
+//! Finding a function's inputs and decoding them strictly into their Rust types.
+//!
+//! Inputs are local config (`krm.lummo.com/v1` kinds such as `LummoNetworking`). They may arrive
+//! as items, as the functionConfig, or as both at once (kpt render passes a `configPath`
+//! resource both ways); each is counted once.
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+
+use crate::resource_list::Item;
+use crate::results::{FieldRef, FileRef, KrmResult, Report, ResourceRef, Severity};
+use crate::schema::{self, did_you_mean};
+use crate::yaml::{Node, Value};
+
+/// The apiVersion of every Lummo input kind.
+pub const API_VERSION: &str = "krm.lummo.com/v1";
+/// apiVersions written for the earlier Go implementation, accepted with a warning.
+pub const LEGACY_API_VERSIONS: &[&str] = &["lummoKRM/v1", "LummoKRM/v1", "LummoKRM", "krm/v1", "v1"];
+
+/// A kind of input a function reads.
+#[derive(Clone, Copy, Debug)]
+pub struct InputKind {
+    pub kind: &'static str,
+    /// Earlier names of the same kind, accepted with a warning.
+    pub legacy_names: &'static [&'static str],
+}
+
+impl InputKind {
+    pub const fn new(kind: &'static str) -> InputKind {
+        InputKind { kind, legacy_names: &[] }
+    }
+
+    fn matches(&self, kind: &str) -> bool {
+        self.kind == kind || self.legacy_names.contains(&kind)
+    }
+}
+
+/// One input resource, ready to decode.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// The canonical kind.
+    pub kind: &'static str,
+    pub node: Node,
+    /// Index among the ResourceList's items, when it is one.
+    pub item: Option<usize>,
+    pub file: Option<FileRef>,
+}
+
+impl Input {
+    fn str_at(&self, path: &[&str]) -> &str {
+        self.node.at(path).and_then(Node::as_str).unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.str_at(&["metadata", "name"])
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.str_at(&["metadata", "namespace"])
+    }
+
+    /// `LummoNetworking/test` (or `LummoNetworking/ns/test`): the value of the generated-from
+    /// annotation on everything this input produces.
+    pub fn id(&self) -> String {
+        match self.namespace() {
+            "" => format!("{}/{}", self.kind, self.name()),
+            ns => format!("{}/{}/{}", self.kind, ns, self.name()),
+        }
+    }
+
+    pub fn resource_ref(&self) -> ResourceRef {
+        ResourceRef {
+            api_version: self.str_at(&["apiVersion"]).to_string(),
+            kind: self.kind.to_string(),
+            name: self.name().to_string(),
+            namespace: self.namespace().to_string(),
+        }
+    }
+
+    /// A result about a field of this input (`path` empty for the input as a whole).
+    pub fn result(&self, severity: Severity, path: &str, message: impl Into<String>) -> KrmResult {
+        KrmResult {
+            message: message.into(),
+            severity,
+            resource_ref: Some(self.resource_ref()),
+            field: (!path.is_empty()).then(|| FieldRef { path: path.to_string() }),
+            file: self.file.clone(),
+        }
+    }
+
+    pub fn error(&self, report: &mut Report, path: &str, message: impl Into<String>) {
+        report.push(self.result(Severity::Error, path, message));
+    }
+
+    pub fn warning(&self, report: &mut Report, path: &str, message: impl Into<String>) {
+        report.push(self.result(Severity::Warning, path, message));
+    }
+
+    /// Validates the whole input (envelope and `spec` against `T`'s schema), reporting every
+    /// problem, and decodes `spec` when there is none.
+    pub fn decode_spec<T: DeserializeOwned + JsonSchema>(&self, report: &mut Report) -> Option<T> {
+        let errors_before = report.error_count();
+        self.check_envelope(report);
+        match self.node.get("spec") {
+            None => self.error(report, "spec", "required field is missing"),
+            Some(spec) => {
+                let schema = schemars::schema_for!(T);
+                for problem in schema::validate(spec, schema.as_value(), "spec") {
+                    self.error(report, &problem.path, problem.message);
+                }
+            }
+        }
+        if report.error_count() > errors_before {
+            return None;
+        }
+        let spec = self.node.get("spec").map(Node::to_json).unwrap_or_default();
+        match serde_json::from_value(spec) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                self.error(report, "spec", e.to_string());
+                None
+            }
+        }
+    }
+
+    fn check_envelope(&self, report: &mut Report) {
+        const TOP: [&str; 4] = ["apiVersion", "kind", "metadata", "spec"];
+        const METADATA: [&str; 4] = ["name", "namespace", "labels", "annotations"];
+        for entry in self.node.entries().unwrap_or_default() {
+            if !TOP.contains(&entry.key.as_str()) {
+                self.error(report, &entry.key, unknown_field_message(&entry.key, &TOP));
+            }
+        }
+        let Some(metadata) = self.node.get("metadata").filter(|m| !m.is_null()) else {
+            self.error(report, "metadata.name", "required field is missing");
+            return;
+        };
+        let Some(entries) = metadata.entries() else {
+            self.error(report, "metadata", format!("expected a mapping, got {}", metadata.describe()));
+            return;
+        };
+        for entry in entries {
+            let path = format!("metadata.{}", entry.key);
+            match entry.key.as_str() {
+                "name" | "namespace" => match &entry.value.value {
+                    Value::Str(s) if !s.is_empty() => {
+                        if let Err(message) = crate::names::check_dns_subdomain(s) {
+                            self.error(report, &path, message);
+                        }
+                    }
+                    _ => self.error(report, &path, format!("expected a non-empty string, got {}", entry.value.describe())),
+                },
+                "labels" | "annotations" => {
+                    for (key, value) in entry.value.entries().unwrap_or_default().iter().map(|e| (&e.key, &e.value)) {
+                        if value.as_str().is_none() {
+                            self.error(report, &schema::join(&path, key), format!("expected a string, got {}", value.describe()));
+                        }
+                    }
+                    if entry.value.entries().is_none() && !entry.value.is_null() {
+                        self.error(report, &path, format!("expected a mapping, got {}", entry.value.describe()));
+                    }
+                }
+                other => self.error(report, &path, unknown_field_message(other, &METADATA)),
+            }
+        }
+        if metadata.get("name").is_none() {
+            self.error(report, "metadata.name", "required field is missing");
+        }
+    }
+}
+
+pub fn unknown_field_message(key: &str, known: &[&str]) -> String {
+    match did_you_mean(key, known.iter().copied()) {
+        Some(suggestion) => format!("unknown field, did you mean {suggestion:?}?"),
+        None => format!("unknown field (known fields: {})", known.join(", ")),
+    }
+}
+
+/// Collects the inputs of `kinds` among the items and the function configs, checking their
+/// apiVersion and kind name.
+pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &mut Report) -> Vec<Input> {
+    let mut inputs: Vec<Input> = Vec::new();
+    let candidates = items.iter().enumerate().map(|(i, item)| (Some(i), item)).chain(configs.iter().map(|c| (None, c)));
+    for (index, item) in candidates {
+        let Some(kind) = kinds.iter().find(|k| k.matches(item.kind())) else { continue };
+        let input = Input { kind: kind.kind, node: item.node.clone(), item: index, file: item.file() };
+        // kpt render passes a configPath resource as an item and as the functionConfig.
+        if index.is_none() && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace()) {
+            continue;
+        }
+        if item.kind() != kind.kind {
+            input.warning(report, "kind", format!("kind {:?} is an earlier name: use {:?}", item.kind(), kind.kind));
+        }
+        match item.api_version() {
+            API_VERSION => {}
+            legacy if LEGACY_API_VERSIONS.contains(&legacy) => {
+                input.warning(report, "apiVersion", format!("apiVersion {legacy:?} is an earlier form: use {API_VERSION:?}"));
+            }
+            other => {
+                input.error(report, "apiVersion", format!("unsupported apiVersion {other:?} for kind {}: use {API_VERSION:?}", kind.kind));
+                continue;
+            }
+        }
+        inputs.push(input);
+    }
+    inputs
+}

@@ -1,0 +1,46 @@
+//! Kubernetes name rules, checked on inputs so that bad names fail at render time, not at apply.
+
+/// RFC 1123 label: what a Service name or a port name built from it must be.
+pub fn check_dns_label(name: &str) -> Result<(), String> {
+    if name.len() > 63 {
+        return Err(format!("{name:?} is longer than 63 characters"));
+    }
+    let valid_chars = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let valid_ends = name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && name.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric());
+    if name.is_empty() || !valid_chars || !valid_ends {
+        return Err(format!(
+            "{name:?} is not a valid name: use lowercase letters, digits and '-', starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
+/// RFC 1123 subdomain: what most resource names and every domain name must be.
+pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
+    if name.len() > 253 {
+        return Err(format!("{name:?} is longer than 253 characters"));
+    }
+    if name.is_empty() || name.split('.').any(|label| check_dns_label(label).is_err()) {
+        return Err(format!(
+            "{name:?} is not a valid DNS name: use dot-separated parts of lowercase letters, digits and '-'"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(check_dns_label("test-server").is_ok());
+        assert!(check_dns_label("Test").is_err());
+        assert!(check_dns_label("-a").is_err());
+        assert!(check_dns_label(&"a".repeat(64)).is_err());
+        assert!(check_dns_subdomain("a.test.com").is_ok());
+        assert!(check_dns_subdomain("a..com").is_err());
+        assert!(check_dns_subdomain("a_b.com").is_err());
+    }
+}
