@@ -9,6 +9,7 @@ pub mod ownership;
 pub mod resource_list;
 pub mod results;
 pub mod schema;
+pub mod testing;
 pub mod yaml;
 
 pub use function::{Function, Outcome, process};

@@ -188,6 +188,26 @@ fn value_end(text: &str, doc: &Document, key: &str) -> usize {
         .map_or(doc.text_end, |b| line_start(text, b))
 }
 
+/// Moves an item's start up over the comment lines just above it that sit at or left of its
+/// `-` (deeper ones could be the end of the previous item's block scalar), so that a comment
+/// written above an item stays with it when a neighbour is removed.
+fn with_leading_comments(text: &str, start: usize, dash: usize, floor: usize) -> usize {
+    let mut best = start;
+    let mut cursor = start;
+    while cursor > floor {
+        let previous = line_start(text, cursor - 1);
+        let line = &text[previous..cursor];
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') && line.len() - trimmed.len() <= dash {
+            best = previous;
+        } else if !trimmed.trim().is_empty() {
+            break;
+        }
+        cursor = previous;
+    }
+    best.max(floor)
+}
+
 /// True when only blanks and one `-` stand between the start of its line and `node`.
 fn starts_sequence_line(text: &str, node: &Node) -> Option<usize> {
     let start = line_start(text, node.pos.byte);
@@ -240,11 +260,18 @@ impl ResourceList {
         let text = list.source.as_str();
         let items_end = value_end(text, &doc, "items");
         let function_config_end = value_end(text, &doc, "functionConfig");
+        let items_key = doc.root.entry("items").map_or(0, |e| e.key_pos.byte);
         let mut root = doc.root;
         match root.remove("items").map(|n| (n.value, n.style)) {
             None | Some((Value::Null, _)) => {}
             Some((Value::Seq(nodes), style)) => {
-                let starts: Vec<usize> = nodes.iter().map(|n| line_start(text, n.pos.byte)).collect();
+                let mut starts: Vec<usize> = Vec::with_capacity(nodes.len());
+                for node in &nodes {
+                    let start = line_start(text, node.pos.byte);
+                    let floor = starts.last().map_or(line_start(text, items_key), |&s| s + 1);
+                    let dash = starts_sequence_line(text, node).unwrap_or(0);
+                    starts.push(with_leading_comments(text, start, dash, floor));
+                }
                 let mut indent = None;
                 for (index, node) in nodes.into_iter().enumerate() {
                     check_item(&node, || format!("items[{index}]"))?;
@@ -345,6 +372,17 @@ mod tests {
 
     fn roundtrip(input: &str) -> String {
         ResourceList::read(input.as_bytes().to_vec()).unwrap().write(&[]).unwrap()
+    }
+
+    #[test]
+    fn comments_above_an_item_stay_with_it() {
+        let input = "kind: ResourceList\nitems:\n- kind: A\n  data:\n    s: |\n      # inside a block\n# about B\n- kind: B\n";
+        let list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        let texts: Vec<&str> = list.items.iter().map(|i| match &i.text {
+            Text::Verbatim(r) => &input[r.clone()],
+            _ => panic!("not verbatim"),
+        }).collect();
+        assert_eq!(texts, ["- kind: A\n  data:\n    s: |\n      # inside a block\n", "# about B\n- kind: B\n"]);
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl Function for Networking {
             }
         }
         for (old, new) in renamed {
-            input.warning(report, old, format!("{old:?} is the earlier name of {new:?}: rename it"));
+            input.warning(report, old, format!("is the earlier name of {new:?}: rename it"));
         }
     }
 
