@@ -1,1 +1,170 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <task>`. Plain Rust with no dependencies, so it
+//! builds in seconds on a fresh machine.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+mod bench;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  build     build the release binaries of every function (target/release/<function>)
+  test      run every test: unit, golden, end-to-end (kpt, kustomize, standalone), and
+            validate every example package's rendered output with validate-manifests
+  demo      build, render a copy of Kptfile.examples/networking with kpt, print the manifests
+  bench     measure a function against baselines in the same run (speed and memory ratios)
+  bless     rewrite the golden files from the current code (review the diff line by line!)
+";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("build") => build(),
+        Some("test") => test(),
+        Some("demo") => demo(),
+        Some("bench") => bench::run(&args[1..]),
+        Some("bless") => bless(),
+        Some("-h" | "--help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task {other:?}\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the repository").to_path_buf()
+}
+
+/// The function crates, by folder name under `functions/`.
+pub fn functions() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("functions"))
+        .map(|dir| dir.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+pub fn run(command: &mut Command) -> Result {
+    eprintln!("$ {}", describe(command));
+    let status = command.status().map_err(|e| format!("{}: {e}", describe(command)))?;
+    if status.success() { Ok(()) } else { Err(format!("{} failed ({status})", describe(command))) }
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program()).chain(command.get_args()).map(|s| s.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+fn build() -> Result {
+    run(cargo().args(["build", "--release", "--bins"]))?;
+    for function in functions() {
+        eprintln!("built {}", root().join("target/release").join(&function).display());
+    }
+    Ok(())
+}
+
+fn bless() -> Result {
+    run(cargo().args(["test", "--workspace", "--test", "golden", "--test", "e2e"]).env("BLESS", "1"))
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    run(cargo().args(["test", "--workspace", "--all-targets"]))?;
+    build()?;
+    for package in example_packages()? {
+        let rendered = render_copy(&package)?;
+        run(Command::new(validator()?).arg(&rendered))?;
+    }
+    eprintln!("xtask test: everything passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// `../shared/tools/validate-manifests`, beside the repository.
+pub fn validator() -> Result<PathBuf> {
+    let path = root().join("../shared/tools/validate-manifests");
+    path.exists().then_some(path).ok_or_else(|| "../shared/tools/validate-manifests not found beside the repository".into())
+}
+
+fn example_packages() -> Result<Vec<PathBuf>> {
+    let dir = root().join("Kptfile.examples");
+    let mut packages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("Kptfile").exists())
+        .collect();
+    packages.sort();
+    Ok(packages)
+}
+
+/// PATH with the release binaries first, so Kptfiles can say `exec: networking`.
+pub fn path_with_binaries() -> String {
+    let bin = root().join("target/release");
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// Copies a package to a scratch folder and renders it there with kpt.
+fn render_copy(package: &Path) -> Result<PathBuf> {
+    let name = package.file_name().expect("package folder").to_string_lossy().into_owned();
+    let target = root().join("target/xtask-render").join(&name);
+    let _ = std::fs::remove_dir_all(&target);
+    copy_dir(package, &target)?;
+    run(Command::new("kpt").args(["fn", "render", "--allow-exec", "--truncate-output=false"]).arg(&target).env("PATH", path_with_binaries()))?;
+    Ok(target)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let destination = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &destination)?;
+        } else {
+            std::fs::copy(entry.path(), &destination).map_err(|e| format!("{}: {e}", destination.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn demo() -> Result {
+    build()?;
+    let rendered = render_copy(&root().join("Kptfile.examples/networking"))?;
+    let mut files = Vec::new();
+    collect_yaml(&rendered, &mut files);
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        println!("# ---- {}", file.strip_prefix(&rendered).unwrap_or(&file).display());
+        print!("{text}");
+    }
+    run(Command::new(validator()?).arg(&rendered))
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_yaml(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+}
