@@ -62,6 +62,13 @@ pub fn process<F: Function>(function: &F, stdin: Vec<u8>, config: Option<ConfigF
             return finish(None, format, report);
         }
     };
+    if format == Format::ResourceList && list.format != Format::ResourceList {
+        report.error(format!(
+            "expected a ResourceList (kind: ResourceList) on stdin; to pass plain manifests, name a config file: {} CONFIG [INPUT...|-]",
+            F::NAME
+        ));
+        return finish(None, format, report);
+    }
     let configs: Vec<Item> = match config {
         None => list.function_config.iter().cloned().collect(),
         Some(file) => match ResourceList::read(file.text.into_bytes()) {
@@ -83,13 +90,14 @@ pub fn process<F: Function>(function: &F, stdin: Vec<u8>, config: Option<ConfigF
     if report.has_errors() {
         return finish(Some(list), format, report);
     }
-    ownership::replace_generated(&mut list, F::NAME, &inputs, generated, &mut report);
-    if !report.has_errors() {
-        // Inputs describe resources; they are never applied themselves.
-        for index in inputs.iter().filter_map(|i| i.item) {
-            list.set_annotation(index, annotations::LOCAL_CONFIG, "true");
-        }
+    let Some(new_items) = ownership::plan(&list, F::NAME, &inputs, generated, &mut report) else {
+        return finish(Some(list), format, report);
+    };
+    // Inputs describe resources; they are never applied themselves.
+    for index in inputs.iter().filter_map(|i| i.item) {
+        list.set_annotation(index, annotations::LOCAL_CONFIG, "true");
     }
+    ownership::replace(&mut list, F::NAME, new_items);
     finish(Some(list), format, report)
 }
 

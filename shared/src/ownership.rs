@@ -89,9 +89,9 @@ fn order_metadata(metadata: &mut Map<String, Json>) {
     metadata.extend(rest);
 }
 
-/// Replaces what `function` generated before with `generated`, unless that would clash with a
-/// resource it does not own (reported as errors; the list is then left as it was).
-pub fn replace_generated(list: &mut ResourceList, function: &str, inputs: &[Input], generated: Vec<Generated>, report: &mut Report) {
+/// The items that will replace what `function` generated before, or `None` when one of them
+/// would clash with a resource the function does not own (each clash reported as an error).
+pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Vec<Generated>, report: &mut Report) -> Option<Vec<Item>> {
     let owned = |item: &Item| item.annotation(GENERATED_BY) == Some(function);
     let previous: HashMap<Identity, &Item> = list.items.iter().filter(|i| owned(i)).map(|i| (Identity::of_item(i), i)).collect();
     let foreign: HashMap<Identity, &Item> = list.items.iter().filter(|i| !owned(i)).map(|i| (Identity::of_item(i), i)).collect();
@@ -129,9 +129,12 @@ pub fn replace_generated(list: &mut ResourceList, function: &str, inputs: &[Inpu
         order_metadata(metadata);
         new_items.push(Item::rendered(Node::from_json(&object)));
     }
-    if report.has_errors() {
-        return;
-    }
-    list.items.retain(|item| !owned(item));
+    (!report.has_errors()).then_some(new_items)
+}
+
+/// Drops what `function` generated before and adds `new_items`. Item indices change here, so
+/// every edit by index comes before.
+pub fn replace(list: &mut ResourceList, function: &str, new_items: Vec<Item>) {
+    list.items.retain(|item| item.annotation(GENERATED_BY) != Some(function));
     list.items.extend(new_items);
 }

@@ -208,12 +208,39 @@ fn with_leading_comments(text: &str, start: usize, dash: usize, floor: usize) ->
     best.max(floor)
 }
 
-/// True when only blanks and one `-` stand between the start of its line and `node`.
-fn starts_sequence_line(text: &str, node: &Node) -> Option<usize> {
-    let start = line_start(text, node.pos.byte);
-    let prefix = &text[start..node.pos.byte];
-    let dash = prefix.find('-')?;
-    (prefix[..dash].trim().is_empty() && prefix[dash + 1..].trim().is_empty()).then_some(dash)
+/// Finds the `-` that opens a sequence entry whose content starts at `node`: on the node's own
+/// line (`- apiVersion: v1`) or, as kpt writes a file's head comment, on an earlier line with
+/// only comments between (`- # comment` then `  apiVersion: v1`). Returns the start of the
+/// dash's line and the dash's column.
+fn find_dash(text: &str, node: &Node) -> Option<(usize, usize)> {
+    let is_dash_line = |line: &str| {
+        let body = line.trim_start();
+        let rest = body.strip_prefix('-')?;
+        let after = rest.trim_start();
+        let opens = rest.is_empty() || rest.starts_with([' ', '\t']);
+        (opens && (after.is_empty() || after.starts_with('#'))).then_some(line.len() - body.len())
+    };
+    let mut begin = line_start(text, node.pos.byte);
+    let prefix = &text[begin..node.pos.byte];
+    if let Some(dash) = is_dash_line(prefix) {
+        return Some((begin, dash));
+    }
+    if !prefix.trim().is_empty() {
+        return None;
+    }
+    while begin > 0 {
+        let previous = line_start(text, begin - 1);
+        let line = text[previous..begin - 1].trim_end_matches('\r');
+        if let Some(dash) = is_dash_line(line) {
+            return Some((previous, dash));
+        }
+        let body = line.trim_start();
+        if !(body.is_empty() || body.starts_with('#')) {
+            return None;
+        }
+        begin = previous;
+    }
+    None
 }
 
 fn check_item(node: &Node, what: impl Fn() -> String) -> Result<(), ReadError> {
@@ -266,16 +293,18 @@ impl ResourceList {
             None | Some((Value::Null, _)) => {}
             Some((Value::Seq(nodes), style)) => {
                 let mut starts: Vec<usize> = Vec::with_capacity(nodes.len());
+                let mut dashes = Vec::with_capacity(nodes.len());
                 for node in &nodes {
-                    let start = line_start(text, node.pos.byte);
+                    let dash = find_dash(text, node);
+                    let start = dash.map_or(line_start(text, node.pos.byte), |(line, _)| line);
                     let floor = starts.last().map_or(line_start(text, items_key), |&s| s + 1);
-                    let dash = starts_sequence_line(text, node).unwrap_or(0);
-                    starts.push(with_leading_comments(text, start, dash, floor));
+                    starts.push(with_leading_comments(text, start, dash.map_or(0, |(_, col)| col), floor));
+                    dashes.push(dash.map(|(_, col)| col));
                 }
                 let mut indent = None;
                 for (index, node) in nodes.into_iter().enumerate() {
                     check_item(&node, || format!("items[{index}]"))?;
-                    let dash = starts_sequence_line(text, &node).filter(|_| style == yaml::Style::BlockCollection && !node.has_alias);
+                    let dash = dashes[index].filter(|_| style == yaml::Style::BlockCollection && !node.has_alias);
                     let text = match dash {
                         Some(dash) => {
                             indent.get_or_insert(dash);
@@ -372,6 +401,14 @@ mod tests {
 
     fn roundtrip(input: &str) -> String {
         ResourceList::read(input.as_bytes().to_vec()).unwrap().write(&[]).unwrap()
+    }
+
+    #[test]
+    fn kpt_head_comments_after_the_dash_stay_verbatim() {
+        let input = "kind: ResourceList\nitems:\n- # head\n  # more\n  kind: A\n- # second\n  kind: B\n";
+        assert_eq!(roundtrip(input), input.replace("kind: ResourceList\n", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"));
+        let list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        assert!(list.items.iter().all(|i| matches!(i.text, Text::Verbatim(_))));
     }
 
     #[test]

@@ -101,3 +101,92 @@ pub fn validate_outputs(manifest_dir: &str, outputs: &[PathBuf]) {
     assert!(result.status.success(), "validate-manifests failed:\n{report}{}", String::from_utf8_lossy(&result.stderr));
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, by relative path, with its text.
+pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let relative = path.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                out.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A fresh scratch folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lummo-e2e-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Output of a command that must succeed.
+pub fn run_ok(command: &mut Command) -> String {
+    let output = command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// PATH with the folder of `binary` first, so that Kptfiles can name functions as `exec: <name>`.
+pub fn path_with(binary: &str) -> String {
+    let dir = Path::new(binary).parent().unwrap();
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// `kpt fn render --allow-exec dir` with `binary`'s folder on PATH.
+pub fn kpt_render(binary: &str, dir: &Path) -> std::process::Output {
+    Command::new("kpt")
+        .args(["fn", "render", "--allow-exec", "--truncate-output=false"])
+        .arg(dir)
+        .env("PATH", path_with(binary))
+        .output()
+        .expect("kpt on PATH")
+}
+
+/// Validates a folder of manifests (local config skipped), panicking with the report.
+pub fn validate_dir(manifest_dir: &str, dir: &Path) {
+    run_ok(Command::new(validator(manifest_dir)).arg(dir));
+}
+
+/// Compares a folder tree with an expected one (or with `BLESS=1` replaces the expected one).
+pub fn check_tree(actual: &Path, expected: &Path) {
+    if std::env::var_os("BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(expected);
+        copy_dir(actual, expected);
+        return;
+    }
+    let (actual_files, expected_files) = (read_tree(actual), read_tree(expected));
+    let names = |m: &std::collections::BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&actual_files), names(&expected_files), "files of {} differ from {}", actual.display(), expected.display());
+    for (name, text) in &actual_files {
+        assert!(text == &expected_files[name], "{name} differs from {}:\n{}", expected.display(), diff(&expected_files[name], text));
+    }
+}
