@@ -14,6 +14,8 @@ tasks:
   test      run every test: unit, golden, end-to-end (kpt, kustomize, standalone), and
             validate every example package's rendered output with validate-manifests
   demo      build, render a copy of Kptfile.examples/networking with kpt, print the manifests
+  image     build each function's container image (lummo/<function>:<version> and :dev),
+            FROM scratch with a static binary
   bench     measure a function against baselines in the same run (speed and memory ratios)
   bless     rewrite the golden files from the current code (review the diff line by line!)
 ";
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("build") => build(),
         Some("test") => test(),
         Some("demo") => demo(),
+        Some("image") => image(),
         Some("bench") => bench::run(&args[1..]),
         Some("bless") => bless(),
         Some("-h" | "--help") | None => {
@@ -81,6 +84,81 @@ fn build() -> Result {
     Ok(())
 }
 
+const TARGET: &str = "x86_64-unknown-linux-gnu";
+
+/// Static binaries (glibc linked in), so the images need nothing but the binary.
+fn image() -> Result {
+    run(cargo().args(["build", "--release", "--bins", "--target", TARGET]).env("RUSTFLAGS", "-C target-feature=+crt-static"))?;
+    let template = std::fs::read_to_string(root().join("Dockerfile.template")).map_err(|e| e.to_string())?;
+    let version = env!("CARGO_PKG_VERSION");
+    for function in functions() {
+        let context = root().join("target/images").join(&function);
+        let _ = std::fs::remove_dir_all(&context);
+        std::fs::create_dir_all(&context).map_err(|e| e.to_string())?;
+        let binary = root().join("target").join(TARGET).join("release").join(&function);
+        std::fs::copy(&binary, context.join(&function)).map_err(|e| format!("{}: {e}", binary.display()))?;
+        std::fs::write(context.join("passwd"), "nobody:x:65534:65534:nobody:/:/sbin/nologin\n").map_err(|e| e.to_string())?;
+        std::fs::write(context.join("Dockerfile"), template.replace("FUNCTION", &function)).map_err(|e| e.to_string())?;
+        let (tagged, dev) = (format!("lummo/{function}:{version}"), format!("lummo/{function}:dev"));
+        run(Command::new("docker").args(["build", "--quiet", "-t", &tagged, "-t", &dev]).arg(&context))?;
+        eprintln!("built image {tagged} (also {dev})");
+    }
+    Ok(())
+}
+
+/// Renders the example package through the container image instead of the binary: the files
+/// must come out the same.
+fn check_image_renders_like_binary(exec_rendered: &Path) -> Result {
+    let copy = root().join("target/xtask-render/networking-image");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_dir(&root().join("Kptfile.examples/networking"), &copy)?;
+    let kptfile = copy.join("Kptfile");
+    let text = std::fs::read_to_string(&kptfile).map_err(|e| e.to_string())?;
+    std::fs::write(&kptfile, text.replace("- exec: networking", "- image: lummo/networking:dev")).map_err(|e| e.to_string())?;
+    run(Command::new("kpt").args(["fn", "render", "--image-pull-policy", "never"]).arg(&copy))?;
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    collect_yaml(exec_rendered, &mut a);
+    collect_yaml(&copy, &mut b);
+    for file in a.iter().filter(|f| !f.ends_with("Kptfile")) {
+        let relative = file.strip_prefix(exec_rendered).expect("inside");
+        let (x, y) = (std::fs::read(file), std::fs::read(copy.join(relative)));
+        if x.is_err() || x.ok() != y.ok() {
+            return Err(format!("{} differs between the binary and the image render", relative.display()));
+        }
+    }
+    if a.len() != b.len() {
+        return Err("the image render produced other files than the binary render".into());
+    }
+    eprintln!("the container image renders the example exactly like the binary");
+    Ok(())
+}
+
+/// kubectl kustomize runs KRM functions given as `container:` (not `exec:`, which it skips
+/// silently): the image must work as a kustomize generator in KRM mode too.
+fn check_image_as_kustomize_krm_function() -> Result {
+    let dir = root().join("target/xtask-render/kustomize-container");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let input = std::fs::read_to_string(root().join("Kptfile.examples/networking/networking.yaml")).map_err(|e| e.to_string())?;
+    let annotated = input.replace(
+        "metadata:\n  name: test\n",
+        "metadata:\n  name: test\n  annotations:\n    config.kubernetes.io/function: |\n      container:\n        image: lummo/networking:dev\n",
+    );
+    std::fs::write(dir.join("networking.yaml"), annotated).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("kustomization.yaml"), "generators:\n- networking.yaml\n").map_err(|e| e.to_string())?;
+    let output = Command::new("kubectl").args(["kustomize", "--enable-alpha-plugins"]).arg(&dir).output().map_err(|e| e.to_string())?;
+    let out = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || !out.contains("name: test-https") || !out.contains("kind: Certificate") {
+        return Err(format!("kubectl kustomize with the container function failed:\n{out}{}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let rendered = dir.join("out");
+    std::fs::create_dir_all(&rendered).map_err(|e| e.to_string())?;
+    std::fs::write(rendered.join("all.yaml"), out.as_bytes()).map_err(|e| e.to_string())?;
+    run(Command::new(validator()?).arg(&rendered))?;
+    eprintln!("kubectl kustomize runs the image as a KRM container function");
+    Ok(())
+}
+
 fn bless() -> Result {
     run(cargo().args(["test", "--workspace", "--test", "golden", "--test", "e2e"]).env("BLESS", "1"))
 }
@@ -89,10 +167,17 @@ fn test() -> Result {
     let started = Instant::now();
     run(cargo().args(["test", "--workspace", "--all-targets"]))?;
     build()?;
+    let mut rendered_networking = None;
     for package in example_packages()? {
         let rendered = render_copy(&package)?;
         run(Command::new(validator()?).arg(&rendered))?;
+        if package.ends_with("networking") {
+            rendered_networking = Some(rendered);
+        }
     }
+    image()?;
+    check_image_renders_like_binary(&rendered_networking.ok_or("no networking example package")?)?;
+    check_image_as_kustomize_krm_function()?;
     eprintln!("xtask test: everything passed in {:.0?}", started.elapsed());
     Ok(())
 }
