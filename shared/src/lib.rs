@@ -10,6 +10,7 @@ pub mod resource_list;
 pub mod results;
 pub mod schema;
 pub mod testing;
+pub mod vault;
 pub mod yaml;
 
 pub use function::{Function, Outcome, process};

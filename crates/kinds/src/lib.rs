@@ -2,7 +2,9 @@
 //! the kinds here follow the CRDs in the repository's `../shared/crds` (see its SOURCES.md), and
 //! the tests of every function validate what they serialise to against those CRDs.
 
+pub mod argo;
 pub mod cert_manager;
+pub mod external_secrets;
 pub mod traefik;
 
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;

@@ -1,0 +1,97 @@
+//! Argo Rollouts (`argoproj.io/v1alpha1`) kinds.
+
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde::Serialize;
+
+use crate::IntOrString;
+
+crate::resource!(
+    /// A Deployment that shifts traffic to a new version step by step (canary).
+    Rollout,
+    "argoproj.io/v1alpha1",
+    RolloutSpec
+);
+
+crate::resource!(
+    /// Metrics a Rollout checks while it progresses; a failing one aborts the rollout.
+    AnalysisTemplate,
+    "argoproj.io/v1alpha1",
+    AnalysisTemplateSpec
+);
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+    pub strategy: RolloutStrategy,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct RolloutStrategy {
+    pub canary: CanaryStrategy,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CanaryStrategy {
+    pub steps: Vec<CanaryStep>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<BackgroundAnalysis>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub enum CanaryStep {
+    SetWeight(i32),
+    Pause(Pause),
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq, Default)]
+pub struct Pause {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<IntOrString>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BackgroundAnalysis {
+    pub templates: Vec<TemplateRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_step: Option<i32>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateRef {
+    pub template_name: String,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct AnalysisTemplateSpec {
+    pub metrics: Vec<Metric>,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Metric {
+    pub name: String,
+    pub interval: String,
+    pub failure_limit: i32,
+    pub success_condition: String,
+    pub provider: MetricProvider,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct MetricProvider {
+    pub datadog: DatadogMetric,
+}
+
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct DatadogMetric {
+    pub interval: String,
+    pub query: String,
+}

@@ -1,0 +1,296 @@
+//! Outputs: what servers and jobs become.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec as KubeDeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec as KubeJobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use lummo_kinds::argo::{
+    AnalysisTemplate, AnalysisTemplateSpec, BackgroundAnalysis, CanaryStep, CanaryStrategy, DatadogMetric, Metric, MetricProvider, Pause, Rollout, RolloutSpec,
+    RolloutStrategy, TemplateRef,
+};
+use lummo_kinds::{IntOrString, ObjectMeta};
+use lummo_krm::names::check_dns_label;
+use lummo_krm::{Input, Report, labels, vault};
+use serde_json::Value as Json;
+
+use crate::checks::{check_duration, check_schedule, content_hash, latency_seconds};
+use crate::pod::{self, Pod, PodInput};
+use crate::settings::DefaultStep;
+use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, StrategySpec};
+use crate::templates::Templates;
+use crate::{CRON_JOB, JOB, Workloads};
+
+fn json<T: serde::Serialize>(object: &T) -> Json {
+    serde_json::to_value(object).expect("output types serialise to JSON")
+}
+
+fn metadata(input: &Input, name: &str, labels: &BTreeMap<String, String>) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.to_string()),
+        namespace: Some(input.namespace().to_string()).filter(|ns| !ns.is_empty()),
+        labels: Some(labels.clone()),
+        ..ObjectMeta::default()
+    }
+}
+
+fn check_app(input: &Input, app: &str, max_len: usize, report: &mut Report) {
+    if let Err(message) = check_dns_label(app) {
+        input.error(report, "spec.app", message);
+    } else if app.len() > max_len {
+        input.error(report, "spec.app", format!("{app:?} is longer than {max_len} characters, too long for the names built from it"));
+    }
+}
+
+/// ExternalSecrets for the pod's Vault secrets, named after the Secrets they fill.
+fn external_secrets(workloads: &Workloads, input: &Input, pod: &Pod, labels: &BTreeMap<String, String>) -> Vec<Json> {
+    pod.vault
+        .iter()
+        .map(|(secret, path)| json(&vault::external_secret(metadata(input, secret, labels), secret, path, &workloads.settings.vault)))
+        .collect()
+}
+
+/// A LummoDeployment: Rollout (with a strategy) or Deployment, Service, PDB, ExternalSecrets.
+pub fn server(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, templates: &Templates, report: &mut Report) -> Option<Vec<Json>> {
+    let settings = &workloads.settings;
+    let errors_before = report.error_count();
+    check_app(input, &spec.app, 63, report);
+    let labels = labels::common(&spec.app, Some(&spec.part_of));
+    let pod_input = PodInput {
+        app: &spec.app,
+        containers: &spec.containers,
+        service_account: spec.service_account.as_deref(),
+        run_as_non_root: spec.run_as_non_root,
+        restart_policy: None,
+        labels: labels.clone(),
+    };
+    let pod = pod::build(settings, input, &pod_input, templates, report);
+    let canary = spec.strategy.as_ref().and_then(|strategy| canary(workloads, input, spec, strategy, pod.as_ref(), report));
+    let pod = pod?;
+    if report.error_count() > errors_before {
+        return None;
+    }
+
+    let selector = LabelSelector { match_labels: Some(labels::selector(&spec.app)), ..LabelSelector::default() };
+    let mut workload_metadata = metadata(input, &spec.app, &labels);
+    if spec.reloader.unwrap_or(pod.reads_config) {
+        workload_metadata.annotations = Some(BTreeMap::from([(settings.reloader_annotation.to_string(), "true".to_string())]));
+    }
+    let max_scale = spec.scaling.as_ref().and_then(|s| s.get("maxreplica")).and_then(Json::as_i64);
+    // With scaling, KEDA owns the replica count; setting it here would fight it on every sync.
+    let replicas = spec.scaling.is_none().then(|| spec.replicas.unwrap_or(1) as i32);
+    let most_pods = max_scale.unwrap_or(i64::from(replicas.unwrap_or(1)));
+
+    let mut outputs = Vec::new();
+    match canary {
+        Some((strategy, analysis_templates)) => {
+            let rollout = RolloutSpec { replicas, selector: selector.clone(), template: pod.template.clone(), strategy: RolloutStrategy { canary: strategy } };
+            outputs.push(json(&Rollout::new(workload_metadata, rollout)));
+            outputs.extend(analysis_templates.iter().map(json));
+        }
+        None => {
+            let deployment = Deployment {
+                metadata: workload_metadata,
+                spec: Some(KubeDeploymentSpec {
+                    replicas,
+                    selector: selector.clone(),
+                    template: pod.template.clone(),
+                    strategy: Some(DeploymentStrategy {
+                        type_: Some("RollingUpdate".into()),
+                        rolling_update: Some(RollingUpdateDeployment {
+                            max_surge: Some(IntOrString::String(settings.rolling_max_surge.into())),
+                            max_unavailable: Some(IntOrString::Int(0)),
+                        }),
+                    }),
+                    ..KubeDeploymentSpec::default()
+                }),
+                status: None,
+            };
+            outputs.push(json(&deployment));
+        }
+    }
+    if !pod.ports.is_empty() {
+        let ports = pod
+            .ports
+            .iter()
+            .map(|(name, number)| ServicePort {
+                name: Some(name.clone()),
+                port: *number,
+                target_port: Some(IntOrString::String(name.clone())),
+                protocol: Some("TCP".into()),
+                app_protocol: (name == "grpc").then(|| "kubernetes.io/h2c".to_string()),
+                ..ServicePort::default()
+            })
+            .collect();
+        let service = ServiceSpec { selector: Some(labels::selector(&spec.app)), ports: Some(ports), ..ServiceSpec::default() };
+        outputs.push(json(&Service { metadata: metadata(input, &spec.app, &labels), spec: Some(service), status: None }));
+    }
+    if most_pods > 1 {
+        let budget = PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(settings.pdb_max_unavailable)),
+            selector: Some(selector),
+            ..PodDisruptionBudgetSpec::default()
+        };
+        outputs.push(json(&PodDisruptionBudget { metadata: metadata(input, &spec.app, &labels), spec: Some(budget), status: None }));
+    }
+    outputs.extend(external_secrets(workloads, input, &pod, &labels));
+    Some(outputs)
+}
+
+/// The canary steps and, with Datadog thresholds, its background analysis and templates.
+fn canary(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, strategy: &StrategySpec, pod: Option<&Pod>, report: &mut Report) -> Option<(CanaryStrategy, Vec<AnalysisTemplate>)> {
+    let settings = &workloads.settings;
+    let steps: Vec<CanaryStep> = match &strategy.steps {
+        Some(steps) => {
+            if steps.is_empty() {
+                input.error(report, "spec.strategy.steps", "must list at least one step (or leave steps out for the default ones)");
+            }
+            let mut built = Vec::new();
+            for (i, step) in steps.iter().enumerate() {
+                let path = format!("spec.strategy.steps[{i}]");
+                match (step.weight, &step.pause) {
+                    (Some(weight), None) if (0..=100).contains(&weight) => built.push(CanaryStep::SetWeight(weight as i32)),
+                    (Some(weight), None) => input.error(report, &format!("{path}.weight"), format!("must be between 0 and 100, got {weight}")),
+                    (None, Some(pause)) if pause == "manual" => built.push(CanaryStep::Pause(Pause::default())),
+                    (None, Some(pause)) => match check_duration(pause) {
+                        Ok(()) => built.push(CanaryStep::Pause(Pause { duration: Some(IntOrString::String(pause.clone())) })),
+                        Err(message) => input.error(report, &format!("{path}.pause"), message),
+                    },
+                    _ => input.error(report, &path, "must be either {weight: <0-100>} or {pause: <duration or manual>}"),
+                }
+            }
+            built
+        }
+        None => {
+            let defaults = if spec.env.as_deref() == Some(settings.prod_env) { settings.prod_canary_steps } else { settings.canary_steps };
+            defaults
+                .iter()
+                .map(|step| match step {
+                    DefaultStep::Weight(weight) => CanaryStep::SetWeight(i32::from(*weight)),
+                    DefaultStep::Pause(duration) => CanaryStep::Pause(Pause { duration: Some(IntOrString::String((*duration).into())) }),
+                })
+                .collect()
+        }
+    };
+    let templates = match (&strategy.analysis, pod) {
+        (Some(analysis), Some(pod)) => analysis_templates(workloads, input, spec, &analysis.datadog, &pod.version, report),
+        _ => Vec::new(),
+    };
+    let analysis = (!templates.is_empty()).then(|| BackgroundAnalysis {
+        templates: templates.iter().map(|t| TemplateRef { template_name: t.metadata.name.clone().unwrap_or_default() }).collect(),
+        // Start measuring once the canary has taken traffic, never past the last step.
+        starting_step: Some(settings.analysis_starting_step.min(steps.len().saturating_sub(1)) as i32).filter(|s| *s > 0),
+    });
+    Some((CanaryStrategy { steps, analysis }, templates))
+}
+
+/// One AnalysisTemplate per threshold, with the app's values written in (no cluster-wide
+/// templates to keep in sync): the new version's error rate and p95 latency in Datadog.
+fn analysis_templates(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, datadog: &DatadogAnalysis, version: &str, report: &mut Report) -> Vec<AnalysisTemplate> {
+    let settings = &workloads.settings;
+    let mut tags = vec![format!("service:{}", spec.app)];
+    tags.extend(spec.env.as_ref().map(|env| format!("env:{env}")));
+    tags.push(format!("version:{version}"));
+    let tags = tags.join(",");
+    let operation = &datadog.operation;
+    let mut metrics: Vec<(&str, String, String)> = Vec::new();
+    if let Some(error_rpm) = &datadog.error_rpm {
+        match error_rpm.to_string().parse::<f64>() {
+            Ok(limit) if limit >= 0.0 => metrics.push(("error-rate", format!("per_minute(sum:trace.{operation}.errors{{{tags}}}.as_count())"), limit.to_string())),
+            _ => input.error(report, "spec.strategy.analysis.datadog.errorRPM", format!("must be a number of errors per minute, got {:?}", error_rpm.to_string())),
+        }
+    }
+    if let Some(p95) = &datadog.p95latency {
+        match latency_seconds(&p95.to_string()) {
+            Ok(seconds) => metrics.push(("p95-latency", format!("p95:trace.{operation}{{{tags}}}"), seconds.to_string())),
+            Err(message) => input.error(report, "spec.strategy.analysis.datadog.p95latency", message),
+        }
+    }
+    if datadog.error_rpm.is_none() && datadog.p95latency.is_none() {
+        input.warning(report, "spec.strategy.analysis.datadog", "has no threshold (errorRPM or p95latency): the canary runs without analysis");
+    }
+    let labels = labels::common(&spec.app, Some(&spec.part_of));
+    metrics
+        .into_iter()
+        .map(|(name, query, limit)| {
+            let metric = Metric {
+                name: name.into(),
+                interval: settings.analysis_interval.into(),
+                failure_limit: settings.analysis_failure_limit,
+                success_condition: format!("default(result, 0) <= {limit}"),
+                provider: MetricProvider { datadog: DatadogMetric { interval: settings.datadog_query_window.into(), query } },
+            };
+            AnalysisTemplate::new(metadata(input, &format!("{}-{name}", spec.app), &labels), AnalysisTemplateSpec { metrics: vec![metric] })
+        })
+        .collect()
+}
+
+/// A LummoJob (Job named `<app>-<hash of its content>`) or LummoCronJob, and ExternalSecrets.
+pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Templates, report: &mut Report) -> Option<Vec<Json>> {
+    let settings = &workloads.settings;
+    let errors_before = report.error_count();
+    let cron = input.kind == CRON_JOB;
+    // Job names get `-<8 hex>`; CronJob names leave room for the Jobs the controller names.
+    check_app(input, &spec.app, if cron { 52 } else { 54 }, report);
+    if cron {
+        match &spec.schedule {
+            None => input.error(report, "spec.schedule", "required field is missing"),
+            Some(schedule) => {
+                if let Err(message) = check_schedule(schedule) {
+                    input.error(report, "spec.schedule", message);
+                }
+            }
+        }
+    } else {
+        for (field, set) in [("schedule", spec.schedule.is_some()), ("concurrencyPolicy", spec.concurrency_policy.is_some()), ("timeZone", spec.time_zone.is_some())] {
+            if set {
+                input.error(report, &format!("spec.{field}"), format!("only a {CRON_JOB} has a {field}: make this a {CRON_JOB} or remove it"));
+            }
+        }
+    }
+    let labels = labels::common(&spec.app, Some(&spec.part_of));
+    let restart_policy = match spec.restart_policy {
+        Some(RestartPolicy::OnFailure) => "OnFailure",
+        Some(RestartPolicy::Never) | None => settings.job_restart_policy,
+    };
+    let pod_input = PodInput {
+        app: &spec.app,
+        containers: &spec.containers,
+        service_account: spec.service_account.as_deref(),
+        run_as_non_root: spec.run_as_non_root,
+        restart_policy: Some(restart_policy),
+        labels: labels.clone(),
+    };
+    let pod = pod::build(settings, input, &pod_input, templates, report)?;
+    if report.error_count() > errors_before {
+        return None;
+    }
+    let job_spec = KubeJobSpec {
+        template: pod.template.clone(),
+        backoff_limit: spec.backoff_limit.map(|v| v as i32),
+        active_deadline_seconds: spec.active_deadline_seconds.map(i64::from),
+        ttl_seconds_after_finished: spec.ttl_seconds_after_finished.map(|v| v as i32),
+        ..KubeJobSpec::default()
+    };
+    let mut outputs = Vec::new();
+    if cron {
+        let concurrency = spec.concurrency_policy.map_or(settings.cron_concurrency_policy.to_string(), |p| format!("{p:?}"));
+        let cron_job = CronJobSpec {
+            schedule: spec.schedule.clone().unwrap_or_default(),
+            concurrency_policy: Some(concurrency),
+            time_zone: spec.time_zone.clone(),
+            job_template: JobTemplateSpec { metadata: Some(ObjectMeta { labels: Some(labels.clone()), ..ObjectMeta::default() }), spec: Some(job_spec) },
+            ..CronJobSpec::default()
+        };
+        outputs.push(json(&CronJob { metadata: metadata(input, &spec.app, &labels), spec: Some(cron_job), status: None }));
+    } else {
+        // Jobs are immutable: a changed spec must become a new Job, the same spec the same one.
+        let name = format!("{}-{}", spec.app, content_hash(&serde_json::to_string(&job_spec).expect("serialisable")));
+        outputs.push(json(&Job { metadata: metadata(input, &name, &labels), spec: Some(job_spec), status: None }));
+    }
+    debug_assert!(input.kind == JOB || cron);
+    outputs.extend(external_secrets(workloads, input, &pod, &labels));
+    Some(outputs)
+}

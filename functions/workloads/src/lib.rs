@@ -1,0 +1,132 @@
+//! `workloads`: servers (`LummoDeployment`), jobs (`LummoJob`, `LummoCronJob`) and container
+//! templates (`LummoContainer`) → Argo Rollouts or Deployments, Services, PodDisruptionBudgets,
+//! Jobs, CronJobs and the ExternalSecrets of Vault secrets.
+//!
+//! Reads top-down: input types (`spec.rs`), the function (here: migration, then per input
+//! decode → validate → build), containers and pods (`pod.rs`), the outputs (`build.rs`).
+//! The README (printed by `--help`) is the user documentation.
+
+pub mod build;
+pub mod checks;
+pub mod pod;
+pub mod settings;
+pub mod spec;
+pub mod templates;
+
+use std::collections::BTreeMap;
+
+use lummo_krm::input::InputKind;
+use lummo_krm::yaml::{Node, Value};
+use lummo_krm::{Function, Generated, Input, Item, Report};
+
+pub use settings::Settings;
+use spec::{ContainerSpec, DeploymentSpec, JobSpec};
+use templates::Templates;
+
+pub const DEPLOYMENT: &str = "LummoDeployment";
+pub const JOB: &str = "LummoJob";
+pub const CRON_JOB: &str = "LummoCronJob";
+pub const CONTAINER: &str = "LummoContainer";
+
+#[derive(Default)]
+pub struct Workloads {
+    pub settings: Settings,
+}
+
+impl Function for Workloads {
+    const NAME: &'static str = "workloads";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const HELP: &'static str = include_str!("../README.md");
+    const KINDS: &'static [InputKind] = &[
+        InputKind { kind: DEPLOYMENT, legacy_names: &["LummoRollout"] },
+        InputKind::new(JOB),
+        InputKind { kind: CRON_JOB, legacy_names: &["LummoCron"] },
+        InputKind::new(CONTAINER),
+    ];
+
+    fn migrate(&self, input: &mut Input, report: &mut Report) {
+        for (path, message) in migrate(&mut input.node) {
+            input.warning(report, &path, message);
+        }
+    }
+
+    fn generate(&self, inputs: &[Input], items: &[Item], report: &mut Report) -> Vec<Generated> {
+        let _ = items;
+        let mut template_specs: Vec<(usize, ContainerSpec)> = Vec::new();
+        for (index, input) in inputs.iter().enumerate().filter(|(_, i)| i.kind == CONTAINER) {
+            if let Some(spec) = input.decode_spec::<ContainerSpec>(report) {
+                if let Some((first, _)) = template_specs.iter().find(|(i, _)| inputs[*i].name() == input.name()) {
+                    input.error(report, "metadata.name", format!("another LummoContainer has this name ({})", inputs[*first].id()));
+                }
+                template_specs.push((index, spec));
+            }
+        }
+        let templates = Templates { by_name: template_specs.iter().map(|(i, spec)| (inputs[*i].name(), spec)).collect::<BTreeMap<_, _>>() };
+
+        let mut generated = Vec::new();
+        for (index, input) in inputs.iter().enumerate() {
+            let errors_before = report.error_count();
+            let objects = match input.kind {
+                DEPLOYMENT => input.decode_spec::<DeploymentSpec>(report).and_then(|spec| build::server(self, input, &spec, &templates, report)),
+                JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| build::job(self, input, &spec, &templates, report)),
+                _ => None,
+            };
+            if report.error_count() == errors_before {
+                generated.extend(objects.into_iter().flatten().map(|object| Generated { input: index, object }));
+            }
+        }
+        generated
+    }
+}
+
+/// Rewrites shapes the earlier implementation accepted into today's, returning a warning (field
+/// path, message) for each change.
+pub fn migrate(node: &mut Node) -> Vec<(String, String)> {
+    let mut warnings = Vec::new();
+    let was_rollout = node.get("kind").and_then(Node::as_str) == Some("LummoRollout");
+    let Some(spec) = node.get_mut("spec") else { return warnings };
+    if was_rollout && spec.get("strategy").is_none() {
+        spec.set("strategy", Node::new(Value::Map(Vec::new())));
+        warnings.push(("kind".into(), "a LummoRollout is a LummoDeployment with a strategy: added `strategy: {}`".into()));
+    }
+    if let Some(strategy) = spec.get_mut("strategy") {
+        if strategy.get("analysis").is_none() {
+            if let Some(metrics) = strategy.remove("metrics") {
+                strategy.set("analysis", metrics);
+                warnings.push(("spec.strategy.metrics".into(), "is the earlier name of \"spec.strategy.analysis\": rename it".into()));
+            }
+        }
+    }
+    if spec.remove("generateNameSuffix").is_some() {
+        warnings.push(("spec.generateNameSuffix".into(), "is no longer needed: a Job's name always ends in a hash of its content".into()));
+    }
+    let containers: Vec<(String, &mut Node)> = match spec.get_mut("containers") {
+        Some(Node { value: Value::Seq(list), .. }) => list.iter_mut().enumerate().map(|(i, c)| (format!("spec.containers[{i}]"), c)).collect(),
+        Some(one @ Node { value: Value::Map(_), .. }) => vec![("spec.containers".into(), one)],
+        _ => Vec::new(),
+    };
+    for (path, container) in containers {
+        for port_name in ["grpc", "http"] {
+            let Some(number) = container.get(port_name).and_then(|p| p.get("port")).cloned() else { continue };
+            container.remove(port_name);
+            container.map_at("ports").set(port_name, number);
+            warnings.push((format!("{path}.{port_name}.port"), format!("is the earlier form of \"ports: {{{port_name}: <number>}}\": rewrite it")));
+        }
+        let env_list = match container.get("env").map(|e| &e.value) {
+            Some(Value::Seq(entries)) => entries
+                .iter()
+                .map(|e| Some((e.get("name")?.as_str()?.to_string(), e.get("value")?.clone())))
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        if let Some(pairs) = env_list {
+            let mut env = Node::new(Value::Map(Vec::new()));
+            for (name, value) in pairs {
+                env.set(&name, value);
+            }
+            container.set("env", env);
+            warnings.push((format!("{path}.env"), "a list of {name, value} is the earlier form of a map `NAME: value`: rewrite it".into()));
+        }
+    }
+    warnings
+}

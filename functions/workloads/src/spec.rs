@@ -1,0 +1,227 @@
+//! Input types: what a developer writes. General terms only; the Kubernetes shapes are built
+//! in `build.rs`.
+
+use std::collections::BTreeMap;
+
+use lummo_krm::vault::SecretSource;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// One value or a list of them (`containers` may be one container).
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The entries with the field path of each (`containers` or `containers[1]`).
+    pub fn entries(&self, path: &str) -> Vec<(String, &T)> {
+        match self {
+            OneOrMany::One(one) => vec![(path.to_string(), one)],
+            OneOrMany::Many(many) => many.iter().enumerate().map(|(i, t)| (format!("{path}[{i}]"), t)).collect(),
+        }
+    }
+}
+
+/// A scalar written as text or as a number (`cpu: 0.5`, `PORT: 8080`), kept as text.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Scalar {
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Bool(bool),
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Text(s) => f.write_str(s),
+            Scalar::Integer(i) => write!(f, "{i}"),
+            Scalar::Number(n) => write!(f, "{n}"),
+            Scalar::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// One container in general terms. Every field may come from the LummoContainer it `extends`,
+/// so the required ones (`image`, `resources`) are checked after templates are applied.
+#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContainerSpec {
+    /// Container name; the first container defaults to the app's name.
+    pub name: Option<String>,
+    /// A LummoContainer to start from; fields given here override it.
+    pub extends: Option<String>,
+    pub image: Option<String>,
+    /// Replaces the image's entrypoint.
+    pub command: Option<Vec<String>>,
+    pub args: Option<Vec<String>>,
+    /// Named ports: `http: 8080`, `grpc: 9090`. Each becomes a Service port of the same name.
+    pub ports: Option<BTreeMap<String, u16>>,
+    /// ConfigMaps whose keys become environment variables.
+    pub configs: Option<Vec<String>>,
+    /// Secrets (by name, or `{vault: path}`) whose keys become environment variables.
+    pub secrets: Option<Vec<SecretSource>>,
+    pub env: Option<BTreeMap<String, Scalar>>,
+    /// Required: what the container requests (`cpu`, `memory`) and optional `limits`.
+    pub resources: Option<Resources>,
+    pub probes: Option<Probes>,
+    /// Set to false for images that must write outside `/tmp`.
+    pub read_only_root_filesystem: Option<bool>,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// CPU request, e.g. `250m` or `0.5`.
+    pub cpu: Option<Scalar>,
+    /// Memory request, e.g. `256Mi`; also the memory limit unless `limits.memory` says otherwise.
+    pub memory: Option<Scalar>,
+    pub limits: Option<Limits>,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub cpu: Option<Scalar>,
+    pub memory: Option<Scalar>,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Probes {
+    /// Traffic is sent only while it passes.
+    pub readiness: Option<Probe>,
+    /// The container is restarted when it fails.
+    pub liveness: Option<Probe>,
+    /// Holds the other probes back until it passes once (slow starters).
+    pub startup: Option<Probe>,
+}
+
+/// `{http: /healthz}` (on port `http` unless `port` names another) or `{tcp: grpc}`.
+#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Probe {
+    /// HTTP GET path that must answer 2xx or 3xx.
+    pub http: Option<String>,
+    /// The named port of an `http` probe (default `http`).
+    pub port: Option<String>,
+    /// A named port that must accept TCP connections.
+    pub tcp: Option<String>,
+    pub initial_delay_seconds: Option<u32>,
+    pub period_seconds: Option<u32>,
+    pub failure_threshold: Option<u32>,
+}
+
+/// `LummoDeployment.spec`: a long-running server.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeploymentSpec {
+    /// The larger system the app belongs to.
+    #[serde(rename = "part-of")]
+    #[schemars(length(min = 1))]
+    pub part_of: String,
+    /// Names the workload, its Service and its pods' `app` label.
+    #[schemars(length(min = 1))]
+    pub app: String,
+    /// The environment (`prod` gets the cautious canary).
+    pub env: Option<String>,
+    pub containers: OneOrMany<ContainerSpec>,
+    /// Present (even `{}`): an Argo Rollout with a canary; absent: a Deployment.
+    pub strategy: Option<StrategySpec>,
+    /// Restart pods when their ConfigMaps or Secrets change (default: when they use any).
+    pub reloader: Option<bool>,
+    /// Pod count when there is no `scaling`.
+    pub replicas: Option<u32>,
+    /// Run as this ServiceAccount, with its token mounted (no token otherwise).
+    pub service_account: Option<String>,
+    /// Set to false for images that must run as root.
+    pub run_as_non_root: Option<bool>,
+    /// Read by the scaling function; here only `maxreplica` counts (for the disruption budget).
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub scaling: Option<serde_json::Value>,
+    /// Read by the monitoring function.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub monitoring: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StrategySpec {
+    /// Canary steps; by default those of the environment (see the README).
+    pub steps: Option<Vec<StepSpec>>,
+    pub analysis: Option<AnalysisSpec>,
+}
+
+/// `{weight: 30}` sends that percentage to the new version; `{pause: 5m}` waits (`manual`:
+/// until promoted).
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    pub weight: Option<i64>,
+    pub pause: Option<String>,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSpec {
+    pub datadog: DatadogAnalysis,
+}
+
+/// Abort the canary when the new version's traces cross a threshold.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DatadogAnalysis {
+    /// The traced operation, e.g. `graphql.execute`.
+    #[schemars(length(min = 1))]
+    pub operation: String,
+    /// Most errors per minute allowed.
+    #[serde(rename = "errorRPM")]
+    pub error_rpm: Option<Scalar>,
+    /// Slowest allowed 95th percentile latency, e.g. `500ms` or `1.5s`.
+    pub p95latency: Option<Scalar>,
+}
+
+/// `LummoJob.spec` and `LummoCronJob.spec`: run to completion, once or on a schedule.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct JobSpec {
+    #[serde(rename = "part-of")]
+    #[schemars(length(min = 1))]
+    pub part_of: String,
+    #[schemars(length(min = 1))]
+    pub app: String,
+    pub env: Option<String>,
+    pub containers: OneOrMany<ContainerSpec>,
+    /// `Never` (default) or `OnFailure`.
+    pub restart_policy: Option<RestartPolicy>,
+    pub backoff_limit: Option<u32>,
+    pub active_deadline_seconds: Option<u32>,
+    pub ttl_seconds_after_finished: Option<u32>,
+    /// LummoCronJob only: when to run, in cron syntax (`0 3 * * *`, `@hourly`).
+    pub schedule: Option<String>,
+    /// LummoCronJob only: what to do when a run is still going (default `Forbid`).
+    pub concurrency_policy: Option<ConcurrencyPolicy>,
+    /// LummoCronJob only: the schedule's time zone, e.g. `Asia/Jakarta` (default: the cluster's).
+    pub time_zone: Option<String>,
+    pub service_account: Option<String>,
+    pub run_as_non_root: Option<bool>,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestartPolicy {
+    Never,
+    OnFailure,
+}
+
+#[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConcurrencyPolicy {
+    Allow,
+    Forbid,
+    Replace,
+}

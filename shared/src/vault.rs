@@ -1,0 +1,94 @@
+//! Secrets from Vault, through the External Secrets Operator. A workload names a Vault path;
+//! an ExternalSecret materialises it as a Kubernetes Secret, which the workload then reads like
+//! any other. Shared because every function that reads secrets (workloads, pgbouncer) does so.
+
+use lummo_kinds::ObjectMeta;
+use lummo_kinds::external_secrets::{DataFrom, ExternalSecret, ExternalSecretSpec, Extract, SecretStoreRef, Target};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Platform conventions for reaching Vault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VaultSettings {
+    pub store_kind: &'static str,
+    pub store_name: &'static str,
+    pub refresh_interval: &'static str,
+}
+
+impl Default for VaultSettings {
+    fn default() -> VaultSettings {
+        VaultSettings { store_kind: "ClusterSecretStore", store_name: "vault", refresh_interval: "1h" }
+    }
+}
+
+/// A secret a workload reads: a Kubernetes Secret's name, or a Vault path.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum SecretSource {
+    /// The name of an existing Secret.
+    Name(String),
+    Vault(VaultRef),
+}
+
+/// `{vault: infra/postgres/tokko-api-postgres/creds}`: every key at that Vault path.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VaultRef {
+    /// The path of the secret in Vault.
+    pub vault: String,
+    /// The name of the Secret it becomes (default: the path's last two parts, joined by `-`).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl SecretSource {
+    /// The name of the Kubernetes Secret the workload reads.
+    pub fn secret_name(&self) -> String {
+        match self {
+            SecretSource::Name(name) => name.clone(),
+            SecretSource::Vault(VaultRef { name: Some(name), .. }) => name.clone(),
+            SecretSource::Vault(VaultRef { vault, name: None }) => default_secret_name(vault),
+        }
+    }
+}
+
+/// `infra/postgres/tokko-api-postgres/creds` → `tokko-api-postgres-creds`.
+pub fn default_secret_name(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let tail = parts[parts.len().saturating_sub(2)..].join("-").to_lowercase();
+    let cleaned: String = tail.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    cleaned.trim_matches('-').to_string()
+}
+
+/// A Vault path must be relative (the store knows the mount) and have no empty parts.
+pub fn check_path(path: &str) -> Result<(), String> {
+    if path.is_empty() || path.starts_with('/') || path.ends_with('/') || path.contains("//") {
+        return Err(format!("{path:?} is not a Vault path: write it like infra/postgres/app/creds"));
+    }
+    Ok(())
+}
+
+/// The ExternalSecret that fills Secret `secret_name` with every key at Vault `path`.
+pub fn external_secret(metadata: ObjectMeta, secret_name: &str, path: &str, settings: &VaultSettings) -> ExternalSecret {
+    ExternalSecret::new(
+        metadata,
+        ExternalSecretSpec {
+            refresh_interval: settings.refresh_interval.into(),
+            secret_store_ref: SecretStoreRef { kind: settings.store_kind.into(), name: settings.store_name.into() },
+            target: Target { name: secret_name.into(), creation_policy: "Owner" },
+            data_from: vec![DataFrom { extract: Extract { key: path.into() } }],
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_come_from_the_path_tail() {
+        assert_eq!(default_secret_name("infra/postgres/tokko-api-postgres/creds"), "tokko-api-postgres-creds");
+        assert_eq!(default_secret_name("App_Secrets"), "app-secrets");
+        assert!(check_path("/abs").is_err() && check_path("a//b").is_err() && check_path("a/b").is_ok());
+    }
+}
