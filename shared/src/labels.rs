@@ -24,6 +24,12 @@ pub fn common(app: &str, part_of: Option<&str>) -> BTreeMap<String, String> {
     labels
 }
 
+/// Labels for a resource that several apps of `part_of` may share (a Secret from Vault): no
+/// `app`, so every app that needs it generates the very same object.
+pub fn shared(part_of: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(PART_OF.to_string(), part_of.to_string()), (MANAGED_BY.to_string(), MANAGED_BY_VALUE.to_string())])
+}
+
 /// The selector of `app`'s pods.
 pub fn selector(app: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(APP.to_string(), app.to_string())])

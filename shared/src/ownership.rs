@@ -96,7 +96,7 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
     let previous: HashMap<Identity, &Item> = list.items.iter().filter(|i| owned(i)).map(|i| (Identity::of_item(i), i)).collect();
     let foreign: HashMap<Identity, &Item> = list.items.iter().filter(|i| !owned(i)).map(|i| (Identity::of_item(i), i)).collect();
 
-    let mut seen: HashMap<Identity, usize> = HashMap::new();
+    let mut seen: HashMap<Identity, (usize, Json)> = HashMap::new();
     let mut new_items = Vec::with_capacity(generated.len());
     for Generated { input: index, mut object } in generated {
         let input = &inputs[index];
@@ -111,10 +111,15 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
             ));
             continue;
         }
-        if let Some(other) = seen.insert(identity.clone(), index) {
-            report.push(input.result(Severity::Error, "", format!("generates {what}, which {} generates too", inputs[other].id())));
+        // Several inputs may need the same object (two workloads reading one Vault secret):
+        // identical copies are one resource, made by the first; different ones clash.
+        if let Some((other, first)) = seen.get(&identity) {
+            if *first != object {
+                report.push(input.result(Severity::Error, "", format!("generates {what}, which {} generates differently", inputs[*other].id())));
+            }
             continue;
         }
+        seen.insert(identity.clone(), (index, object.clone()));
         let mut annotations: Map<String, Json> = Map::new();
         annotations.insert(GENERATED_BY.into(), json!(function));
         annotations.insert(GENERATED_FROM.into(), json!(input.id()));

@@ -44,11 +44,13 @@ fn check_app(input: &Input, app: &str, max_len: usize, report: &mut Report) {
     }
 }
 
-/// ExternalSecrets for the pod's Vault secrets, named after the Secrets they fill.
-fn external_secrets(workloads: &Workloads, input: &Input, pod: &Pod, labels: &BTreeMap<String, String>) -> Vec<Json> {
+/// ExternalSecrets for the pod's Vault secrets, named after the Secrets they fill. Apps of one
+/// system may share a secret, so these carry the system's labels, not the app's.
+fn external_secrets(workloads: &Workloads, input: &Input, pod: &Pod, part_of: &str) -> Vec<Json> {
+    let labels = labels::shared(part_of);
     pod.vault
         .iter()
-        .map(|(secret, path)| json(&vault::external_secret(metadata(input, secret, labels), secret, path, &workloads.settings.vault)))
+        .map(|(secret, path)| json(&vault::external_secret(metadata(input, secret, &labels), secret, path, &workloads.settings.vault)))
         .collect()
 }
 
@@ -135,7 +137,7 @@ pub fn server(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, templ
         };
         outputs.push(json(&PodDisruptionBudget { metadata: metadata(input, &spec.app, &labels), spec: Some(budget), status: None }));
     }
-    outputs.extend(external_secrets(workloads, input, &pod, &labels));
+    outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
     Some(outputs)
 }
 
@@ -291,6 +293,6 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
         outputs.push(json(&Job { metadata: metadata(input, &name, &labels), spec: Some(job_spec), status: None }));
     }
     debug_assert!(input.kind == JOB || cron);
-    outputs.extend(external_secrets(workloads, input, &pod, &labels));
+    outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
     Some(outputs)
 }
