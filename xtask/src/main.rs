@@ -13,7 +13,9 @@ tasks:
   build     build the release binaries of every function (target/release/<function>)
   test      run every test: unit, golden, end-to-end (kpt, kustomize, standalone), and
             validate every example package's rendered output with validate-manifests
-  demo      build, render a copy of Kptfile.examples/networking with kpt, print the manifests
+  demo [package]
+            build, render a copy of Kptfile.examples/<package> (default: networking) with
+            kpt, print the manifests and validate them
   image     build each function's container image (lummo/<function>:<version> and :dev),
             FROM scratch with a static binary
   bench     measure a function against baselines in the same run (speed and memory ratios)
@@ -27,7 +29,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("build") => build(),
         Some("test") => test(),
-        Some("demo") => demo(),
+        Some("demo") => demo(args.get(1).map_or("networking", String::as_str)),
         Some("image") => image(),
         Some("bench") => bench::run(&args[1..]),
         Some("bless") => bless(),
@@ -106,15 +108,19 @@ fn image() -> Result {
     Ok(())
 }
 
-/// Renders the example package through the container image instead of the binary: the files
-/// must come out the same.
-fn check_image_renders_like_binary(exec_rendered: &Path) -> Result {
-    let copy = root().join("target/xtask-render/networking-image");
+/// Renders an example package through the container images instead of the binaries: the
+/// files must come out the same.
+fn check_image_renders_like_binary(package: &Path, exec_rendered: &Path) -> Result {
+    let name = package.file_name().expect("package folder").to_string_lossy().into_owned();
+    let copy = root().join("target/xtask-render").join(format!("{name}-images"));
     let _ = std::fs::remove_dir_all(&copy);
-    copy_dir(&root().join("Kptfile.examples/networking"), &copy)?;
+    copy_dir(package, &copy)?;
     let kptfile = copy.join("Kptfile");
-    let text = std::fs::read_to_string(&kptfile).map_err(|e| e.to_string())?;
-    std::fs::write(&kptfile, text.replace("- exec: networking", "- image: lummo/networking:dev")).map_err(|e| e.to_string())?;
+    let mut text = std::fs::read_to_string(&kptfile).map_err(|e| e.to_string())?;
+    for function in functions() {
+        text = text.replace(&format!("- exec: {function}\n"), &format!("- image: lummo/{function}:dev\n"));
+    }
+    std::fs::write(&kptfile, text).map_err(|e| e.to_string())?;
     run(Command::new("kpt").args(["fn", "render", "--image-pull-policy", "never"]).arg(&copy))?;
     let (mut a, mut b) = (Vec::new(), Vec::new());
     collect_yaml(exec_rendered, &mut a);
@@ -129,7 +135,7 @@ fn check_image_renders_like_binary(exec_rendered: &Path) -> Result {
     if a.len() != b.len() {
         return Err("the image render produced other files than the binary render".into());
     }
-    eprintln!("the container image renders the example exactly like the binary");
+    eprintln!("the container images render {name} exactly like the binaries");
     Ok(())
 }
 
@@ -167,16 +173,12 @@ fn test() -> Result {
     let started = Instant::now();
     run(cargo().args(["test", "--workspace", "--all-targets"]))?;
     build()?;
-    let mut rendered_networking = None;
+    image()?;
     for package in example_packages()? {
         let rendered = render_copy(&package)?;
         run(Command::new(validator()?).arg(&rendered))?;
-        if package.ends_with("networking") {
-            rendered_networking = Some(rendered);
-        }
+        check_image_renders_like_binary(&package, &rendered)?;
     }
-    image()?;
-    check_image_renders_like_binary(&rendered_networking.ok_or("no networking example package")?)?;
     check_image_as_kustomize_krm_function()?;
     eprintln!("xtask test: everything passed in {:.0?}", started.elapsed());
     Ok(())
@@ -229,9 +231,9 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
-fn demo() -> Result {
+fn demo(package: &str) -> Result {
     build()?;
-    let rendered = render_copy(&root().join("Kptfile.examples/networking"))?;
+    let rendered = render_copy(&root().join("Kptfile.examples").join(package))?;
     let mut files = Vec::new();
     collect_yaml(&rendered, &mut files);
     files.sort();
