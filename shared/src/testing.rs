@@ -171,6 +171,12 @@ pub fn kpt_render(binary: &str, dir: &Path) -> std::process::Output {
         .expect("kpt on PATH")
 }
 
+/// `kpt_render` that must succeed.
+pub fn kpt_render_ok(binary: &str, dir: &Path) {
+    let output = kpt_render(binary, dir);
+    assert!(output.status.success(), "kpt fn render failed:\n{}", String::from_utf8_lossy(&output.stderr));
+}
+
 /// Validates a folder of manifests (local config skipped), panicking with the report.
 pub fn validate_dir(manifest_dir: &str, dir: &Path) {
     run_ok(Command::new(validator(manifest_dir)).arg(dir));

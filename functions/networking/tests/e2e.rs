@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use lummo_krm::testing::{check_tree, copy_dir, kpt_render, path_with, read_tree, run_ok, scratch, validate_dir};
+use lummo_krm::testing::{check_tree, copy_dir, kpt_render_ok, read_tree, run_ok, scratch, validate_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_networking");
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -20,8 +20,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn render_ok(dir: &Path) {
-    let output = kpt_render(BIN, dir);
-    assert!(output.status.success(), "kpt fn render failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    kpt_render_ok(BIN, dir);
 }
 
 #[test]

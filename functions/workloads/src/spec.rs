@@ -188,6 +188,9 @@ pub struct DatadogAnalysis {
 }
 
 /// `LummoJob.spec` and `LummoCronJob.spec`: run to completion, once or on a schedule.
+///
+/// The fields it shares with `DeploymentSpec` are repeated on purpose: serde cannot combine
+/// `#[serde(flatten)]` with `deny_unknown_fields`, and unknown fields must stay errors.
 #[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct JobSpec {

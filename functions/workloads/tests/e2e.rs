@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lummo_krm::testing::{check_tree, copy_dir, kpt_render, read_tree, run_ok, scratch, validate_dir};
+use lummo_krm::testing::{check_tree, copy_dir, kpt_render_ok, read_tree, run_ok, scratch, validate_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_workloads");
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -16,8 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 fn render_ok(dir: &Path) {
     let networking = Path::new(BIN).with_file_name("networking");
     assert!(networking.exists(), "the example chains networking: build the workspace (cargo test --workspace)");
-    let output = kpt_render(BIN, dir);
-    assert!(output.status.success(), "kpt fn render failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    kpt_render_ok(BIN, dir);
 }
 
 fn generated(dir: &Path) -> Vec<String> {
