@@ -154,11 +154,8 @@ pub fn main<F: Function>(function: F) -> ExitCode {
     }
     std::panic::set_hook(Box::new(|info| eprintln!("error: internal error (please report it): {info}")));
     let outcome = match read_invocation(&args) {
-        Ok((stdin, config)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&function, stdin, config))).unwrap_or_else(|_| Outcome {
-            stdout: String::new(),
-            stderr: String::new(),
-            exit_code: 1,
-        }),
+        Ok((stdin, config)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&function, stdin, config)))
+            .unwrap_or_else(|_| Outcome { stdout: String::new(), stderr: String::new(), exit_code: 1 }),
         Err(message) => Outcome { stdout: String::new(), stderr: format!("error: {message}\n"), exit_code: 1 },
     };
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());

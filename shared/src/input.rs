@@ -185,7 +185,8 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
         let Some(kind) = kinds.iter().find(|k| k.matches(item.kind())) else { continue };
         let input = Input { kind: kind.kind, node: item.node.clone(), item: index, file: item.file() };
         // kpt render passes a configPath resource as an item and as the functionConfig.
-        if index.is_none() && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace()) {
+        if index.is_none() && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace())
+        {
             continue;
         }
         if item.kind() != kind.kind {

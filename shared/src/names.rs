@@ -6,8 +6,8 @@ pub fn check_dns_label(name: &str) -> Result<(), String> {
         return Err(format!("{name:?} is longer than 63 characters"));
     }
     let valid_chars = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let valid_ends = name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && name.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric());
+    let valid_ends =
+        name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()) && name.bytes().last().is_some_and(|b| b.is_ascii_alphanumeric());
     if name.is_empty() || !valid_chars || !valid_ends {
         return Err(format!(
             "{name:?} is not a valid name: use lowercase letters, digits and '-', starting and ending with a letter or digit"
@@ -22,9 +22,7 @@ pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
         return Err(format!("{name:?} is longer than 253 characters"));
     }
     if name.is_empty() || name.split('.').any(|label| check_dns_label(label).is_err()) {
-        return Err(format!(
-            "{name:?} is not a valid DNS name: use dot-separated parts of lowercase letters, digits and '-'"
-        ));
+        return Err(format!("{name:?} is not a valid DNS name: use dot-separated parts of lowercase letters, digits and '-'"));
     }
     Ok(())
 }

@@ -115,7 +115,11 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
         // identical copies are one resource, made by the first; different ones clash.
         if let Some((other, first)) = seen.get(&identity) {
             if *first != object {
-                report.push(input.result(Severity::Error, "", format!("generates {what}, which {} generates differently", inputs[*other].id())));
+                report.push(input.result(
+                    Severity::Error,
+                    "",
+                    format!("generates {what}, which {} generates differently", inputs[*other].id()),
+                ));
             }
             continue;
         }

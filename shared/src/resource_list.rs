@@ -180,12 +180,7 @@ impl Item {
 fn value_end(text: &str, doc: &Document, key: &str) -> usize {
     let entries = doc.root.entries().unwrap_or_default();
     let Some(own) = entries.iter().find(|e| e.key == key) else { return doc.text_end };
-    entries
-        .iter()
-        .map(|e| e.key_pos.byte)
-        .filter(|&b| b > own.key_pos.byte)
-        .min()
-        .map_or(doc.text_end, |b| line_start(text, b))
+    entries.iter().map(|e| e.key_pos.byte).filter(|&b| b > own.key_pos.byte).min().map_or(doc.text_end, |b| line_start(text, b))
 }
 
 /// Moves an item's start up over the comment lines just above it that sit at or left of its
@@ -260,8 +255,7 @@ impl ResourceList {
             ReadError::NotUtf8 { offset, line }
         })?;
         let documents = yaml::parse_documents(&source)?;
-        let is_resource_list = documents.len() == 1
-            && documents[0].root.get("kind").and_then(Node::as_str) == Some(RESOURCE_LIST_KIND);
+        let is_resource_list = documents.len() == 1 && documents[0].root.get("kind").and_then(Node::as_str) == Some(RESOURCE_LIST_KIND);
         if is_resource_list {
             Self::from_resource_list(source, documents.into_iter().next().expect("one document"))
         } else {
@@ -321,9 +315,7 @@ impl ResourceList {
         if let Some(node) = root.remove("functionConfig").filter(|n| !n.is_null()) {
             check_item(&node, || "functionConfig".into())?;
             let start = line_start(text, node.pos.byte);
-            let verbatim = node.style == yaml::Style::BlockCollection
-                && !node.has_alias
-                && text[start..node.pos.byte].trim().is_empty();
+            let verbatim = node.style == yaml::Style::BlockCollection && !node.has_alias && text[start..node.pos.byte].trim().is_empty();
             let text = if verbatim { Text::Verbatim(start..function_config_end) } else { Text::Rendered };
             list.function_config = Some(Item { node, text });
         }
@@ -415,10 +407,14 @@ mod tests {
     fn comments_above_an_item_stay_with_it() {
         let input = "kind: ResourceList\nitems:\n- kind: A\n  data:\n    s: |\n      # inside a block\n# about B\n- kind: B\n";
         let list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
-        let texts: Vec<&str> = list.items.iter().map(|i| match &i.text {
-            Text::Verbatim(r) => &input[r.clone()],
-            _ => panic!("not verbatim"),
-        }).collect();
+        let texts: Vec<&str> = list
+            .items
+            .iter()
+            .map(|i| match &i.text {
+                Text::Verbatim(r) => &input[r.clone()],
+                _ => panic!("not verbatim"),
+            })
+            .collect();
         assert_eq!(texts, ["- kind: A\n  data:\n    s: |\n      # inside a block\n", "# about B\n- kind: B\n"]);
     }
 

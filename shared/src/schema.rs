@@ -121,11 +121,8 @@ impl<'a> Walker<'a> {
     fn expected(&self, schema: &'a Json) -> String {
         let schema = self.resolve(schema);
         if let Some(alternatives) = schema.get("anyOf").or(schema.get("oneOf")).and_then(Json::as_array) {
-            let mut phrases: Vec<String> = alternatives
-                .iter()
-                .filter(|s| Self::types(self.resolve(s)) != ["null"])
-                .map(|s| self.expected(s))
-                .collect();
+            let mut phrases: Vec<String> =
+                alternatives.iter().filter(|s| Self::types(self.resolve(s)) != ["null"]).map(|s| self.expected(s)).collect();
             phrases.dedup();
             return phrases.join(" or ");
         }
@@ -161,17 +158,17 @@ impl<'a> Walker<'a> {
             push!(format!("expected {}, got {}", self.expected(schema), node.describe()));
             return;
         }
-        if let Some(values) = schema.get("enum").and_then(Json::as_array) {
-            if !values.contains(&node.to_json()) {
-                push!(format!("expected {}, got {}", self.expected(schema), node.describe()));
-                return;
-            }
+        if let Some(values) = schema.get("enum").and_then(Json::as_array)
+            && !values.contains(&node.to_json())
+        {
+            push!(format!("expected {}, got {}", self.expected(schema), node.describe()));
+            return;
         }
-        if let Some(constant) = schema.get("const") {
-            if node.to_json() != *constant {
-                push!(format!("expected {constant}, got {}", node.describe()));
-                return;
-            }
+        if let Some(constant) = schema.get("const")
+            && node.to_json() != *constant
+        {
+            push!(format!("expected {constant}, got {}", node.describe()));
+            return;
         }
         match &node.value {
             Value::Int(i) => {
@@ -220,10 +217,8 @@ impl<'a> Walker<'a> {
         }
         match best {
             Some(found) => problems.extend(found),
-            None => problems.push(Problem {
-                path: path.to_string(),
-                message: format!("expected {}, got {}", self.expected(schema), node.describe()),
-            }),
+            None => problems
+                .push(Problem { path: path.to_string(), message: format!("expected {}, got {}", self.expected(schema), node.describe()) }),
         }
     }
 
@@ -315,7 +310,9 @@ mod tests {
     #[test]
     fn every_problem_is_reported_with_its_path() {
         assert_eq!(
-            problems("grpc: sure\nrotues: []\nroutes:\n- match: a\n- match: b\n  vpn: \"sure\"\n- {vpn: true}\nreplicas: -1\nmode: slow\nports: 8080\n"),
+            problems(
+                "grpc: sure\nrotues: []\nroutes:\n- match: a\n- match: b\n  vpn: \"sure\"\n- {vpn: true}\nreplicas: -1\nmode: slow\nports: 8080\n"
+            ),
             [
                 "spec.grpc: expected a boolean, got \"sure\"",
                 "spec.rotues: unknown field, did you mean \"routes\"?",
@@ -336,6 +333,9 @@ mod tests {
 
     #[test]
     fn unknown_fields_far_from_any_known_name_list_the_known_ones() {
-        assert_eq!(problems("app: a\nzzzzzz: 1\n"), ["spec.zzzzzz: unknown field (known fields: app, grpc, routes, replicas, mode, ports)"]);
+        assert_eq!(
+            problems("app: a\nzzzzzz: 1\n"),
+            ["spec.zzzzzz: unknown field (known fields: app, grpc, routes, replicas, mode, ports)"]
+        );
     }
 }

@@ -13,9 +13,7 @@ use crate::function::{ConfigFile, Function, Outcome, process};
 /// Runs one golden case folder through `function`.
 pub fn run_case<F: Function>(function: &F, dir: &Path) -> Outcome {
     let input = std::fs::read(dir.join("input.yaml")).unwrap_or_default();
-    let config = std::fs::read_to_string(dir.join("config.yaml"))
-        .ok()
-        .map(|text| ConfigFile { path: "config.yaml".into(), text });
+    let config = std::fs::read_to_string(dir.join("config.yaml")).ok().map(|text| ConfigFile { path: "config.yaml".into(), text });
     process(function, input, config)
 }
 
@@ -59,9 +57,7 @@ pub fn check_golden<F: Function>(function: &F, cases_dir: &Path) -> Vec<PathBuf>
 fn diff(expected: &str, actual: &str) -> String {
     let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
     let first = e.iter().zip(&a).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
-    let show = |lines: &[&str], sign: char| -> String {
-        lines.iter().skip(first).take(8).map(|l| format!("  {sign} {l}\n")).collect()
-    };
+    let show = |lines: &[&str], sign: char| -> String { lines.iter().skip(first).take(8).map(|l| format!("  {sign} {l}\n")).collect() };
     format!("  first difference at line {}\n{}{}", first + 1, show(&e, '-'), show(&a, '+'))
 }
 

@@ -215,11 +215,9 @@ impl Node {
             J::Number(n) => n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
             J::String(s) => Value::Str(s.clone()),
             J::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
-            J::Object(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| Entry { key: k.clone(), key_pos: Pos::default(), value: Node::from_json(v) })
-                    .collect(),
-            ),
+            J::Object(map) => {
+                Value::Map(map.iter().map(|(k, v)| Entry { key: k.clone(), key_pos: Pos::default(), value: Node::from_json(v) }).collect())
+            }
         })
     }
 }
@@ -270,20 +268,20 @@ fn resolve_plain(s: &str) -> Value {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse::<i64>().map_or_else(|_| Value::Float(s.parse().unwrap_or(f64::NAN)), Value::Int);
     }
-    if let Some(oct) = s.strip_prefix("0o").filter(|d| !d.is_empty() && d.bytes().all(|b| (b'0'..=b'7').contains(&b))) {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
+    if let Some(oct) = s.strip_prefix("0o").filter(|d| !d.is_empty() && d.bytes().all(|b| (b'0'..=b'7').contains(&b)))
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
     }
-    if let Some(hex) = s.strip_prefix("0x").filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_hexdigit())) {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
+    if let Some(hex) = s.strip_prefix("0x").filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_hexdigit()))
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
     }
-    if is_core_float(digits) {
-        if let Ok(f) = s.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if is_core_float(digits)
+        && let Ok(f) = s.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::Str(s.to_string())
 }
@@ -296,9 +294,7 @@ fn is_core_float(s: &str) -> bool {
     };
     let mantissa_ok = match mantissa.split_once('.') {
         Some((int, frac)) => {
-            int.bytes().all(|b| b.is_ascii_digit())
-                && frac.bytes().all(|b| b.is_ascii_digit())
-                && !(int.is_empty() && frac.is_empty())
+            int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()) && !(int.is_empty() && frac.is_empty())
         }
         None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
     };
@@ -417,11 +413,7 @@ fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>
         _ => Style::BlockScalar,
     };
     let forced_string = tag.is_some_and(|t| t.is_yaml_core_schema_tag("str"));
-    if style == Style::Plain && !forced_string {
-        (resolve_plain(text), style)
-    } else {
-        (Value::Str(text.to_string()), style)
-    }
+    if style == Style::Plain && !forced_string { (resolve_plain(text), style) } else { (Value::Str(text.to_string()), style) }
 }
 
 /// Parses every document of a YAML stream into spanned trees.
@@ -435,11 +427,8 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
     // Whether the last document ended with `...`, which fixes its end already.
     let mut ended_explicitly = false;
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| YamlError {
-            message: e.info().to_string(),
-            line: e.marker().line(),
-            col: e.marker().col() + 1,
-        })?;
+        let (event, span) =
+            event.map_err(|e| YamlError { message: e.info().to_string(), line: e.marker().line(), col: e.marker().col() + 1 })?;
         let at = pos(&span);
         match event {
             Event::DocumentStart(explicit, _) => {
@@ -541,7 +530,9 @@ mod tests {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for (i, name) in ["b", "c", "d", "e", "f", "g"].iter().enumerate() {
             let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f"][i - 1].to_string() };
-            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            text.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
         }
         let err = parse_documents(&text).unwrap_err();
         assert!(err.message.contains("alias bomb"), "{err}");
@@ -576,14 +567,8 @@ mod tests {
             let quoted = line.trim_start_matches("- ");
             assert!(quoted.starts_with('"') || quoted.starts_with('\''), "{word} emitted as {line}");
         }
-        let back: Vec<String> = parse_documents(&yaml).unwrap()[0]
-            .root
-            .to_json()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
+        let back: Vec<String> =
+            parse_documents(&yaml).unwrap()[0].root.to_json().as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
         assert_eq!(back, risky);
     }
 }

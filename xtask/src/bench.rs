@@ -57,10 +57,22 @@ fn resource(i: usize) -> String {
         )
     };
     match i % 4 {
-        0 => meta("Deployment", &format!("app-{i}"))
-            + &format!("  spec:\n    replicas: 3\n    selector:\n      matchLabels:\n        app: app-{i}\n    template:\n      metadata:\n        labels:\n          app: app-{i}\n      spec:\n        containers:\n        - name: main # the app\n          image: registry.example.com/app-{i}:1.2.3\n          args: [\"--port\", \"8080\"]\n          env:\n          - name: MODE\n            value: \"on\"\n          - name: PERMS\n            value: '0755'\n"),
-        1 => meta("Service", &format!("app-{i}")) + &format!("  spec:\n    selector:\n      app: app-{i}\n    ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n    - name: grpc\n      port: 9090\n"),
-        2 => meta("ConfigMap", &format!("cfg-{i}")) + "  data:\n    script: |\n      #!/bin/sh\n      echo hello\n    version: \"1.10\"\n    text: >\n      folded\n      text\n",
+        0 => {
+            meta("Deployment", &format!("app-{i}"))
+                + &format!(
+                    "  spec:\n    replicas: 3\n    selector:\n      matchLabels:\n        app: app-{i}\n    template:\n      metadata:\n        labels:\n          app: app-{i}\n      spec:\n        containers:\n        - name: main # the app\n          image: registry.example.com/app-{i}:1.2.3\n          args: [\"--port\", \"8080\"]\n          env:\n          - name: MODE\n            value: \"on\"\n          - name: PERMS\n            value: '0755'\n"
+                )
+        }
+        1 => {
+            meta("Service", &format!("app-{i}"))
+                + &format!(
+                    "  spec:\n    selector:\n      app: app-{i}\n    ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n    - name: grpc\n      port: 9090\n"
+                )
+        }
+        2 => {
+            meta("ConfigMap", &format!("cfg-{i}"))
+                + "  data:\n    script: |\n      #!/bin/sh\n      echo hello\n    version: \"1.10\"\n    text: >\n      folded\n      text\n"
+        }
         _ => meta("Secret", &format!("sec-{i}")) + &format!("  type: Opaque\n  stringData:\n    password: \"pässwörd-{i}\"\n"),
     }
 }
@@ -77,7 +89,8 @@ fn write_inputs(dir: &Path, count: usize) -> Result<usize> {
     let _ = std::fs::remove_dir_all(dir);
     let package = dir.join("pkg");
     std::fs::create_dir_all(&package).map_err(|e| e.to_string())?;
-    std::fs::write(package.join("Kptfile"), "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n").map_err(|e| e.to_string())?;
+    std::fs::write(package.join("Kptfile"), "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n")
+        .map_err(|e| e.to_string())?;
     let mut list = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n");
     let inputs = (count / 200).max(1);
     let documents: Vec<(String, String)> = (0..count - inputs)
@@ -116,13 +129,18 @@ pub fn run(args: &[String]) -> Result {
     let ms = |m: &Measure| m.wall.as_secs_f64() * 1e3;
     let mib = |m: &Measure| m.max_rss_kib as f64 / 1024.0;
     let mut report = String::new();
-    let _ = writeln!(report, "input: {count} resources, {:.2} MB ResourceList; median of {RUNS} runs, peak RSS the largest", bytes as f64 / 1e6);
+    let _ = writeln!(
+        report,
+        "input: {count} resources, {:.2} MB ResourceList; median of {RUNS} runs, peak RSS the largest",
+        bytes as f64 / 1e6
+    );
     let _ = writeln!(report, "{:<28} {:>10} {:>12}", "", "wall", "peak RSS");
     for (name, m) in [("cat (copy only)", &cat), ("networking", &function), ("kpt fn source (kpt I/O)", &kpt)] {
         let _ = writeln!(report, "{name:<28} {:>8.1}ms {:>9.1}MiB", ms(m), mib(m));
     }
     let _ = writeln!(report, "networking / kpt fn source: time {:.3}, memory {:.3}", ms(&function) / ms(&kpt), mib(&function) / mib(&kpt));
-    let _ = writeln!(report, "networking / cat:           time {:.1}x, memory {:.1}x", ms(&function) / ms(&cat), mib(&function) / mib(&cat));
+    let _ =
+        writeln!(report, "networking / cat:           time {:.1}x, memory {:.1}x", ms(&function) / ms(&cat), mib(&function) / mib(&cat));
     let _ = writeln!(report, "networking peak RSS / input size: {:.1}x", mib(&function) * 1024.0 * 1024.0 / bytes as f64);
     print!("{report}");
     std::fs::write(dir.join("report.txt"), report).map_err(|e| e.to_string())?;
@@ -130,5 +148,9 @@ pub fn run(args: &[String]) -> Result {
 }
 
 fn run_cargo_build() -> Result {
-    crate::run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).current_dir(root()).args(["build", "--release", "--bins"]))
+    crate::run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).current_dir(root()).args([
+        "build",
+        "--release",
+        "--bins",
+    ]))
 }

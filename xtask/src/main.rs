@@ -11,8 +11,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   build     build the release binaries of every function (target/release/<function>)
-  test      run every test: unit, golden, end-to-end (kpt, kustomize, standalone), and
-            validate every example package's rendered output with validate-manifests
+  test      formatting and lints, every test (unit, golden, end-to-end through kpt, kustomize
+            and docker), and validate-manifests over every example package's render
   demo [package]
             build, render a copy of Kptfile.examples/<package> (default: networking) with
             kpt, print the manifests and validate them
@@ -171,6 +171,8 @@ fn bless() -> Result {
 
 fn test() -> Result {
     let started = Instant::now();
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]))?;
     run(cargo().args(["test", "--workspace", "--all-targets"]))?;
     build()?;
     image()?;
@@ -213,7 +215,10 @@ fn render_copy(package: &Path) -> Result<PathBuf> {
     let target = root().join("target/xtask-render").join(&name);
     let _ = std::fs::remove_dir_all(&target);
     copy_dir(package, &target)?;
-    run(Command::new("kpt").args(["fn", "render", "--allow-exec", "--truncate-output=false"]).arg(&target).env("PATH", path_with_binaries()))?;
+    run(Command::new("kpt")
+        .args(["fn", "render", "--allow-exec", "--truncate-output=false"])
+        .arg(&target)
+        .env("PATH", path_with_binaries()))?;
     Ok(target)
 }
 

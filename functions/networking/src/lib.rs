@@ -7,7 +7,9 @@ pub mod settings;
 
 use lummo_kinds::ObjectMeta;
 use lummo_kinds::cert_manager::{Certificate, CertificateSpec, IssuerRef};
-use lummo_kinds::traefik::{IngressRoute, IngressRouteSpec, Middleware, MiddlewareRef, MiddlewareSpec, RedirectScheme, Route, ServiceRef, Tls};
+use lummo_kinds::traefik::{
+    IngressRoute, IngressRouteSpec, Middleware, MiddlewareRef, MiddlewareSpec, RedirectScheme, Route, ServiceRef, Tls,
+};
 use lummo_krm::input::InputKind;
 use lummo_krm::names::{check_dns_label, check_dns_subdomain};
 use lummo_krm::{Function, Generated, Input, Item, Report, labels};
@@ -89,17 +91,17 @@ impl Function for Networking {
     /// `domains`. Both shapes work; the old one is rewritten with a warning.
     fn migrate(&self, input: &mut Input, report: &mut Report) {
         let mut renamed = Vec::new();
-        if input.node.get("spec").is_none() {
-            if let Some(data) = input.node.remove("data") {
-                input.node.set("spec", data);
-                renamed.push(("data", "spec"));
-            }
+        if input.node.get("spec").is_none()
+            && let Some(data) = input.node.remove("data")
+        {
+            input.node.set("spec", data);
+            renamed.push(("data", "spec"));
         }
-        if let Some(spec) = input.node.get_mut("spec").filter(|s| s.get("domains").is_none()) {
-            if let Some(hosts) = spec.remove("hosts") {
-                spec.set("domains", hosts);
-                renamed.push(("spec.hosts", "spec.domains"));
-            }
+        if let Some(spec) = input.node.get_mut("spec").filter(|s| s.get("domains").is_none())
+            && let Some(hosts) = spec.remove("hosts")
+        {
+            spec.set("domains", hosts);
+            renamed.push(("spec.hosts", "spec.domains"));
         }
         for (old, new) in renamed {
             input.warning(report, old, format!("is the earlier name of {new:?}: rename it"));
@@ -229,7 +231,11 @@ impl Networking {
                     Route::rule(rule, middlewares, vec![ServiceRef::service_port(&spec.app, s.http_port)])
                 })
                 .collect();
-            let https = IngressRouteSpec { entry_points: vec![s.https_entry_point.into()], routes, tls: Some(Tls { secret_name: tls_secret.clone() }) };
+            let https = IngressRouteSpec {
+                entry_points: vec![s.https_entry_point.into()],
+                routes,
+                tls: Some(Tls { secret_name: tls_secret.clone() }),
+            };
             generated.push(Generated::new(index, &IngressRoute::new(metadata("-https"), https)));
 
             // Plain http on the same hosts only redirects: routes are always https.
@@ -246,9 +252,14 @@ impl Networking {
         }
 
         if spec.grpc {
-            let service = ServiceRef { scheme: Some("h2c"), pass_host_header: Some(true), ..ServiceRef::service_port(&spec.app, s.grpc_port) };
+            let service =
+                ServiceRef { scheme: Some("h2c"), pass_host_header: Some(true), ..ServiceRef::service_port(&spec.app, s.grpc_port) };
             let rule = format!("Host(`{}.{}`)", spec.app, s.internal_grpc_domain);
-            let grpc = IngressRouteSpec { entry_points: vec![s.grpc_entry_point.into()], routes: vec![Route::rule(rule, Vec::new(), vec![service])], tls: None };
+            let grpc = IngressRouteSpec {
+                entry_points: vec![s.grpc_entry_point.into()],
+                routes: vec![Route::rule(rule, Vec::new(), vec![service])],
+                tls: None,
+            };
             generated.push(Generated::new(index, &IngressRoute::new(metadata("-grpc"), grpc)));
         }
 

@@ -69,7 +69,15 @@ fn untouched_files_are_byte_identical_to_a_cat_pipeline() {
         }
     }
     let generated: Vec<&String> = ours.keys().filter(|p| !cat.contains_key(*p)).collect();
-    assert_eq!(generated, ["certificate_corpus.yaml", "ingressroute_corpus-http.yaml", "ingressroute_corpus-https.yaml", "middleware_corpus-redirect-https.yaml"]);
+    assert_eq!(
+        generated,
+        [
+            "certificate_corpus.yaml",
+            "ingressroute_corpus-http.yaml",
+            "ingressroute_corpus-https.yaml",
+            "middleware_corpus-redirect-https.yaml"
+        ]
+    );
 }
 
 #[test]
@@ -87,7 +95,11 @@ fn kpt_fn_eval_exec_with_and_without_fn_config() {
     // The input given as --fn-config only (not in the package): counted once, outputs land in
     // the package root.
     let config = dir.parent().unwrap().join("other.yaml");
-    std::fs::write(&config, "apiVersion: krm.lummo.com/v1\nkind: LummoNetworking\nmetadata: {name: other}\nspec: {app: test-server, grpc: true}\n").unwrap();
+    std::fs::write(
+        &config,
+        "apiVersion: krm.lummo.com/v1\nkind: LummoNetworking\nmetadata: {name: other}\nspec: {app: test-server, grpc: true}\n",
+    )
+    .unwrap();
     let output = eval(&["--fn-config", config.to_str().unwrap()]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(dir.join("ingressroute_other-grpc.yaml").exists());
@@ -111,7 +123,9 @@ fn kubectl_kustomize_runs_it_as_a_legacy_exec_plugin() {
         let dir = root.join(role);
         copy_dir(&fixture("kustomize"), &dir);
         std::fs::write(dir.join("kustomization.yaml"), format!("resources:\n- service.yaml\n{role}:\n- networking.yaml\n")).unwrap();
-        let out = run_ok(Command::new("kubectl").args(["kustomize", "--enable-alpha-plugins"]).arg(&dir).env("XDG_CONFIG_HOME", root.join("xdg")));
+        let out = run_ok(
+            Command::new("kubectl").args(["kustomize", "--enable-alpha-plugins"]).arg(&dir).env("XDG_CONFIG_HOME", root.join("xdg")),
+        );
         let rendered = root.join(format!("{role}-out"));
         std::fs::create_dir_all(&rendered).unwrap();
         std::fs::write(rendered.join("all.yaml"), &out).unwrap();
@@ -120,7 +134,9 @@ fn kubectl_kustomize_runs_it_as_a_legacy_exec_plugin() {
     };
     for role in ["generators", "transformers"] {
         let out = build(role);
-        for expected in ["kind: Service", "name: test-https", "name: test-http", "name: test-grpc", "name: test-redirect-https", "kind: Certificate"] {
+        for expected in
+            ["kind: Service", "name: test-https", "name: test-http", "name: test-grpc", "name: test-redirect-https", "kind: Certificate"]
+        {
             assert!(out.contains(expected), "{role}: no {expected:?} in\n{out}");
         }
         assert!(!out.contains("LummoNetworking\n"), "the input must not reach the output");
@@ -168,7 +184,8 @@ fn hostile_input_is_refused_quickly_with_exit_code_1() {
     assert_refused(b"kind: ResourceList\nitems:\n- kind: \"\xff\xfe\"\n", "input is not valid UTF-8: invalid byte at offset 35 (line 3)");
     assert_refused(list("- kind: A\n  kind: B\n").as_bytes(), "duplicate mapping key \"kind\"");
     assert_refused(list("- 42\n").as_bytes(), "items[0]: expected a mapping (a Kubernetes resource), got an integer");
-    let bomb: String = (1..12).map(|i| format!("  l{i}: &l{i} [*l{p},*l{p},*l{p},*l{p},*l{p},*l{p},*l{p},*l{p},*l{p}]\n", p = i - 1)).collect();
+    let bomb: String =
+        (1..12).map(|i| format!("  l{i}: &l{i} [*l{p},*l{p},*l{p},*l{p},*l{p},*l{p},*l{p},*l{p},*l{p}]\n", p = i - 1)).collect();
     assert_refused(list(&format!("- kind: Bomb\n  l0: &l0 [x]\n{bomb}")).as_bytes(), "alias bomb");
     let deep = format!("- kind: Deep\n  x: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
     assert_refused(list(&deep).as_bytes(), "input is not valid YAML");

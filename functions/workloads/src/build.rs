@@ -8,8 +8,8 @@ use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use lummo_kinds::argo::{
-    AnalysisTemplate, AnalysisTemplateSpec, BackgroundAnalysis, CanaryStep, CanaryStrategy, DatadogMetric, Metric, MetricProvider, Pause, Rollout, RolloutSpec,
-    RolloutStrategy, TemplateRef,
+    AnalysisTemplate, AnalysisTemplateSpec, BackgroundAnalysis, CanaryStep, CanaryStrategy, DatadogMetric, Metric, MetricProvider, Pause,
+    Rollout, RolloutSpec, RolloutStrategy, TemplateRef,
 };
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::names::check_dns_label;
@@ -55,7 +55,13 @@ fn external_secrets(workloads: &Workloads, input: &Input, pod: &Pod, part_of: &s
 }
 
 /// A LummoDeployment: Rollout (with a strategy) or Deployment, Service, PDB, ExternalSecrets.
-pub fn server(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, templates: &Templates, report: &mut Report) -> Option<Vec<Json>> {
+pub fn server(
+    workloads: &Workloads,
+    input: &Input,
+    spec: &DeploymentSpec,
+    templates: &Templates,
+    report: &mut Report,
+) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
     let errors_before = report.error_count();
     check_app(input, &spec.app, 63, report);
@@ -88,7 +94,12 @@ pub fn server(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, templ
     let mut outputs = Vec::new();
     match canary {
         Some((strategy, analysis_templates)) => {
-            let rollout = RolloutSpec { replicas, selector: selector.clone(), template: pod.template.clone(), strategy: RolloutStrategy { canary: strategy } };
+            let rollout = RolloutSpec {
+                replicas,
+                selector: selector.clone(),
+                template: pod.template.clone(),
+                strategy: RolloutStrategy { canary: strategy },
+            };
             outputs.push(json(&Rollout::new(workload_metadata, rollout)));
             outputs.extend(analysis_templates.iter().map(json));
         }
@@ -142,7 +153,14 @@ pub fn server(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, templ
 }
 
 /// The canary steps and, with Datadog thresholds, its background analysis and templates.
-fn canary(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, strategy: &StrategySpec, pod: Option<&Pod>, report: &mut Report) -> Option<(CanaryStrategy, Vec<AnalysisTemplate>)> {
+fn canary(
+    workloads: &Workloads,
+    input: &Input,
+    spec: &DeploymentSpec,
+    strategy: &StrategySpec,
+    pod: Option<&Pod>,
+    report: &mut Report,
+) -> Option<(CanaryStrategy, Vec<AnalysisTemplate>)> {
     let settings = &workloads.settings;
     let steps: Vec<CanaryStep> = match &strategy.steps {
         Some(steps) => {
@@ -154,7 +172,9 @@ fn canary(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, strategy:
                 let path = format!("spec.strategy.steps[{i}]");
                 match (step.weight, &step.pause) {
                     (Some(weight), None) if (0..=100).contains(&weight) => built.push(CanaryStep::SetWeight(weight as i32)),
-                    (Some(weight), None) => input.error(report, &format!("{path}.weight"), format!("must be between 0 and 100, got {weight}")),
+                    (Some(weight), None) => {
+                        input.error(report, &format!("{path}.weight"), format!("must be between 0 and 100, got {weight}"))
+                    }
                     (None, Some(pause)) if pause == "manual" => built.push(CanaryStep::Pause(Pause::default())),
                     (None, Some(pause)) => match check_duration(pause) {
                         Ok(()) => built.push(CanaryStep::Pause(Pause { duration: Some(IntOrString::String(pause.clone())) })),
@@ -190,7 +210,14 @@ fn canary(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, strategy:
 
 /// One AnalysisTemplate per threshold, with the app's values written in (no cluster-wide
 /// templates to keep in sync): the new version's error rate and p95 latency in Datadog.
-fn analysis_templates(workloads: &Workloads, input: &Input, spec: &DeploymentSpec, datadog: &DatadogAnalysis, version: &str, report: &mut Report) -> Vec<AnalysisTemplate> {
+fn analysis_templates(
+    workloads: &Workloads,
+    input: &Input,
+    spec: &DeploymentSpec,
+    datadog: &DatadogAnalysis,
+    version: &str,
+    report: &mut Report,
+) -> Vec<AnalysisTemplate> {
     let settings = &workloads.settings;
     let mut tags = vec![format!("service:{}", spec.app)];
     tags.extend(spec.env.as_ref().map(|env| format!("env:{env}")));
@@ -200,8 +227,14 @@ fn analysis_templates(workloads: &Workloads, input: &Input, spec: &DeploymentSpe
     let mut metrics: Vec<(&str, String, String)> = Vec::new();
     if let Some(error_rpm) = &datadog.error_rpm {
         match error_rpm.to_string().parse::<f64>() {
-            Ok(limit) if limit >= 0.0 => metrics.push(("error-rate", format!("per_minute(sum:trace.{operation}.errors{{{tags}}}.as_count())"), limit.to_string())),
-            _ => input.error(report, "spec.strategy.analysis.datadog.errorRPM", format!("must be a number of errors per minute, got {:?}", error_rpm.to_string())),
+            Ok(limit) if limit >= 0.0 => {
+                metrics.push(("error-rate", format!("per_minute(sum:trace.{operation}.errors{{{tags}}}.as_count())"), limit.to_string()))
+            }
+            _ => input.error(
+                report,
+                "spec.strategy.analysis.datadog.errorRPM",
+                format!("must be a number of errors per minute, got {:?}", error_rpm.to_string()),
+            ),
         }
     }
     if let Some(p95) = &datadog.p95latency {
@@ -211,7 +244,11 @@ fn analysis_templates(workloads: &Workloads, input: &Input, spec: &DeploymentSpe
         }
     }
     if datadog.error_rpm.is_none() && datadog.p95latency.is_none() {
-        input.warning(report, "spec.strategy.analysis.datadog", "has no threshold (errorRPM or p95latency): the canary runs without analysis");
+        input.warning(
+            report,
+            "spec.strategy.analysis.datadog",
+            "has no threshold (errorRPM or p95latency): the canary runs without analysis",
+        );
     }
     let labels = labels::common(&spec.app, Some(&spec.part_of));
     metrics
@@ -246,9 +283,17 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
             }
         }
     } else {
-        for (field, set) in [("schedule", spec.schedule.is_some()), ("concurrencyPolicy", spec.concurrency_policy.is_some()), ("timeZone", spec.time_zone.is_some())] {
+        for (field, set) in [
+            ("schedule", spec.schedule.is_some()),
+            ("concurrencyPolicy", spec.concurrency_policy.is_some()),
+            ("timeZone", spec.time_zone.is_some()),
+        ] {
             if set {
-                input.error(report, &format!("spec.{field}"), format!("only a {CRON_JOB} has a {field}: make this a {CRON_JOB} or remove it"));
+                input.error(
+                    report,
+                    &format!("spec.{field}"),
+                    format!("only a {CRON_JOB} has a {field}: make this a {CRON_JOB} or remove it"),
+                );
             }
         }
     }
@@ -283,7 +328,10 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
             schedule: spec.schedule.clone().unwrap_or_default(),
             concurrency_policy: Some(concurrency),
             time_zone: spec.time_zone.clone(),
-            job_template: JobTemplateSpec { metadata: Some(ObjectMeta { labels: Some(labels.clone()), ..ObjectMeta::default() }), spec: Some(job_spec) },
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(labels.clone()), ..ObjectMeta::default() }),
+                spec: Some(job_spec),
+            },
             ..CronJobSpec::default()
         };
         outputs.push(json(&CronJob { metadata: metadata(input, &spec.app, &labels), spec: Some(cron_job), status: None }));

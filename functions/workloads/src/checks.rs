@@ -59,14 +59,26 @@ pub fn check_schedule(schedule: &str) -> Result<(), String> {
     }
     let fields: Vec<&str> = schedule.split_whitespace().collect();
     if fields.len() != 5 {
-        return Err(format!("{schedule:?} is not a cron schedule: it needs 5 fields (minute hour day-of-month month day-of-week), or a macro such as @daily"));
+        return Err(format!(
+            "{schedule:?} is not a cron schedule: it needs 5 fields (minute hour day-of-month month day-of-week), or a macro such as @daily"
+        ));
     }
-    let specs: [(&str, u32, u32, &[&str], u32); 5] =
-        [("minute", 0, 59, &[], 0), ("hour", 0, 23, &[], 0), ("day of month", 1, 31, &[], 0), ("month", 1, 12, &MONTHS, 1), ("day of week", 0, 7, &DAYS, 0)];
+    let specs: [(&str, u32, u32, &[&str], u32); 5] = [
+        ("minute", 0, 59, &[], 0),
+        ("hour", 0, 23, &[], 0),
+        ("day of month", 1, 31, &[], 0),
+        ("month", 1, 12, &MONTHS, 1),
+        ("day of week", 0, 7, &DAYS, 0),
+    ];
     for (field, (name, min, max, names, first)) in fields.iter().zip(specs) {
         let value = |text: &str| -> Option<u32> {
             let lower = text.to_lowercase();
-            names.iter().position(|n| *n == lower).map(|i| i as u32 + first).or_else(|| text.parse().ok()).filter(|v| (min..=max).contains(v))
+            names
+                .iter()
+                .position(|n| *n == lower)
+                .map(|i| i as u32 + first)
+                .or_else(|| text.parse().ok())
+                .filter(|v| (min..=max).contains(v))
         };
         for part in field.split(',') {
             let (range, step) = match part.split_once('/') {

@@ -67,7 +67,9 @@ impl Function for Workloads {
         for (index, input) in inputs.iter().enumerate() {
             let errors_before = report.error_count();
             let objects = match input.kind {
-                DEPLOYMENT => input.decode_spec::<DeploymentSpec>(report).and_then(|spec| build::server(self, input, &spec, &templates, report)),
+                DEPLOYMENT => {
+                    input.decode_spec::<DeploymentSpec>(report).and_then(|spec| build::server(self, input, &spec, &templates, report))
+                }
                 JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| build::job(self, input, &spec, &templates, report)),
                 _ => None,
             };
@@ -89,19 +91,20 @@ pub fn migrate(node: &mut Node) -> Vec<(String, String)> {
         spec.set("strategy", Node::new(Value::Map(Vec::new())));
         warnings.push(("kind".into(), "a LummoRollout is a LummoDeployment with a strategy: added `strategy: {}`".into()));
     }
-    if let Some(strategy) = spec.get_mut("strategy") {
-        if strategy.get("analysis").is_none() {
-            if let Some(metrics) = strategy.remove("metrics") {
-                strategy.set("analysis", metrics);
-                warnings.push(("spec.strategy.metrics".into(), "is the earlier name of \"spec.strategy.analysis\": rename it".into()));
-            }
-        }
+    if let Some(strategy) = spec.get_mut("strategy")
+        && strategy.get("analysis").is_none()
+        && let Some(metrics) = strategy.remove("metrics")
+    {
+        strategy.set("analysis", metrics);
+        warnings.push(("spec.strategy.metrics".into(), "is the earlier name of \"spec.strategy.analysis\": rename it".into()));
     }
     if spec.remove("generateNameSuffix").is_some() {
         warnings.push(("spec.generateNameSuffix".into(), "is no longer needed: a Job's name always ends in a hash of its content".into()));
     }
     let containers: Vec<(String, &mut Node)> = match spec.get_mut("containers") {
-        Some(Node { value: Value::Seq(list), .. }) => list.iter_mut().enumerate().map(|(i, c)| (format!("spec.containers[{i}]"), c)).collect(),
+        Some(Node { value: Value::Seq(list), .. }) => {
+            list.iter_mut().enumerate().map(|(i, c)| (format!("spec.containers[{i}]"), c)).collect()
+        }
         Some(one @ Node { value: Value::Map(_), .. }) => vec![("spec.containers".into(), one)],
         _ => Vec::new(),
     };
@@ -110,13 +113,15 @@ pub fn migrate(node: &mut Node) -> Vec<(String, String)> {
             let Some(number) = container.get(port_name).and_then(|p| p.get("port")).cloned() else { continue };
             container.remove(port_name);
             container.map_at("ports").set(port_name, number);
-            warnings.push((format!("{path}.{port_name}.port"), format!("is the earlier form of \"ports: {{{port_name}: <number>}}\": rewrite it")));
+            warnings.push((
+                format!("{path}.{port_name}.port"),
+                format!("is the earlier form of \"ports: {{{port_name}: <number>}}\": rewrite it"),
+            ));
         }
         let env_list = match container.get("env").map(|e| &e.value) {
-            Some(Value::Seq(entries)) => entries
-                .iter()
-                .map(|e| Some((e.get("name")?.as_str()?.to_string(), e.get("value")?.clone())))
-                .collect::<Option<Vec<_>>>(),
+            Some(Value::Seq(entries)) => {
+                entries.iter().map(|e| Some((e.get("name")?.as_str()?.to_string(), e.get("value")?.clone()))).collect::<Option<Vec<_>>>()
+            }
             _ => None,
         };
         if let Some(pairs) = env_list {

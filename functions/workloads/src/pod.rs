@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, HTTPGetAction, PodSecurityContext,
-    PodSpec, PodTemplateSpec, Probe as KubeProbe, ResourceRequirements, SeccompProfile, SecretEnvSource, SecurityContext, TCPSocketAction, Volume,
-    VolumeMount,
+    Capabilities, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, HTTPGetAction,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe as KubeProbe, ResourceRequirements, SeccompProfile, SecretEnvSource,
+    SecurityContext, TCPSocketAction, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use lummo_kinds::{IntOrString, ObjectMeta};
@@ -78,7 +78,9 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
         if let Err(message) = check_dns_label(&name) {
             input.error(report, &field("name"), message);
         }
-        if let Some((other, _)) = entries[..i].iter().zip(&containers).find(|(_, c): &(&(String, &ContainerSpec), &Container)| c.name == name) {
+        if let Some((other, _)) =
+            entries[..i].iter().zip(&containers).find(|(_, c): &(&(String, &ContainerSpec), &Container)| c.name == name)
+        {
             input.error(report, &field("name"), format!("{name:?} is also the name of {}", other.0));
         }
         let inherited = |what: &str| match &declared.extends {
@@ -100,7 +102,12 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
             }
         }
         let limits = resources.limits.clone().unwrap_or_default();
-        let quantities = [("resources.cpu", &resources.cpu), ("resources.memory", &resources.memory), ("resources.limits.cpu", &limits.cpu), ("resources.limits.memory", &limits.memory)];
+        let quantities = [
+            ("resources.cpu", &resources.cpu),
+            ("resources.memory", &resources.memory),
+            ("resources.limits.cpu", &limits.cpu),
+            ("resources.limits.memory", &limits.memory),
+        ];
         for (what, value) in quantities {
             if let Some(Err(message)) = value.as_ref().map(|v| check_quantity(&v.to_string())) {
                 input.error(report, &field(what), message);
@@ -132,7 +139,11 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
             let port = |name: &str, report: &mut Report| -> IntOrString {
                 if !own_ports.contains_key(name) {
                     let known: Vec<&str> = own_ports.keys().map(String::as_str).collect();
-                    input.error(report, &probe_path, format!("names port {name:?}, which the container does not have (its ports: [{}])", known.join(", ")));
+                    input.error(
+                        report,
+                        &probe_path,
+                        format!("names port {name:?}, which the container does not have (its ports: [{}])", known.join(", ")),
+                    );
                 }
                 IntOrString::String(name.to_string())
             };
@@ -166,7 +177,10 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
             if let Err(message) = check_dns_subdomain(config) {
                 input.error(report, &field(&format!("configs[{j}]")), message);
             }
-            env_from.push(EnvFromSource { config_map_ref: Some(ConfigMapEnvSource { name: config.clone(), optional: None }), ..EnvFromSource::default() });
+            env_from.push(EnvFromSource {
+                config_map_ref: Some(ConfigMapEnvSource { name: config.clone(), optional: None }),
+                ..EnvFromSource::default()
+            });
         }
         for (j, secret) in resolved.secrets.iter().flatten().enumerate() {
             let secret_path = field(&format!("secrets[{j}]"));
@@ -177,7 +191,11 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
                 }
                 match vault_secrets.get(&secret_name) {
                     Some(other) if other != &reference.vault => {
-                        input.error(report, &secret_path, format!("Secret {secret_name:?} would come from two Vault paths ({other:?} too): give one a `name`"));
+                        input.error(
+                            report,
+                            &secret_path,
+                            format!("Secret {secret_name:?} would come from two Vault paths ({other:?} too): give one a `name`"),
+                        );
                     }
                     _ => {
                         vault_secrets.insert(secret_name.clone(), reference.vault.clone());
@@ -187,7 +205,10 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
             if let Err(message) = check_dns_subdomain(&secret_name) {
                 input.error(report, &secret_path, message);
             }
-            env_from.push(EnvFromSource { secret_ref: Some(SecretEnvSource { name: secret_name, optional: None }), ..EnvFromSource::default() });
+            env_from.push(EnvFromSource {
+                secret_ref: Some(SecretEnvSource { name: secret_name, optional: None }),
+                ..EnvFromSource::default()
+            });
         }
         reads_config |= !env_from.is_empty();
 
@@ -223,7 +244,12 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
             ports: (!own_ports.is_empty()).then(|| {
                 own_ports
                     .iter()
-                    .map(|(n, p)| ContainerPort { name: Some(n.clone()), container_port: i32::from(*p), protocol: Some("TCP".into()), ..ContainerPort::default() })
+                    .map(|(n, p)| ContainerPort {
+                        name: Some(n.clone()),
+                        container_port: i32::from(*p),
+                        protocol: Some("TCP".into()),
+                        ..ContainerPort::default()
+                    })
                     .collect()
             }),
             env_from: (!env_from.is_empty()).then_some(env_from),
@@ -238,14 +264,15 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
                 read_only_root_filesystem: Some(read_only),
                 ..SecurityContext::default()
             }),
-            volume_mounts: read_only.then(|| vec![VolumeMount { name: TMP_VOLUME.into(), mount_path: settings.tmp_mount.into(), ..VolumeMount::default() }]),
+            volume_mounts: read_only
+                .then(|| vec![VolumeMount { name: TMP_VOLUME.into(), mount_path: settings.tmp_mount.into(), ..VolumeMount::default() }]),
             ..Container::default()
         });
     }
-    if let Some(account) = pod.service_account {
-        if let Err(message) = check_dns_subdomain(account) {
-            input.error(report, "spec.serviceAccount", message);
-        }
+    if let Some(account) = pod.service_account
+        && let Err(message) = check_dns_subdomain(account)
+    {
+        input.error(report, "spec.serviceAccount", message);
     }
     if report.error_count() > errors_before {
         return None;
@@ -262,11 +289,18 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
             seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".into(), localhost_profile: None }),
             ..PodSecurityContext::default()
         }),
-        volumes: any_read_only.then(|| vec![Volume { name: TMP_VOLUME.into(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() }]),
+        volumes: any_read_only
+            .then(|| vec![Volume { name: TMP_VOLUME.into(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() }]),
         ..PodSpec::default()
     };
     let metadata = ObjectMeta { labels: Some(pod.labels.clone()), ..ObjectMeta::default() };
-    Some(Pod { template: PodTemplateSpec { metadata: Some(metadata), spec: Some(spec) }, ports, vault: vault_secrets, reads_config, version })
+    Some(Pod {
+        template: PodTemplateSpec { metadata: Some(metadata), spec: Some(spec) },
+        ports,
+        vault: vault_secrets,
+        reads_config,
+        version,
+    })
 }
 
 /// `registry/app:1.2.3` → `1.2.3`; an image without a tag (or by digest only) is `latest`.

@@ -38,7 +38,9 @@ pub fn merge(base: &ContainerSpec, over: &ContainerSpec) -> ContainerSpec {
             cpu: o.cpu.clone().or_else(|| b.cpu.clone()),
             memory: o.memory.clone().or_else(|| b.memory.clone()),
             limits: match (&b.limits, &o.limits) {
-                (Some(bl), Some(ol)) => Some(Limits { cpu: ol.cpu.clone().or_else(|| bl.cpu.clone()), memory: ol.memory.clone().or_else(|| bl.memory.clone()) }),
+                (Some(bl), Some(ol)) => {
+                    Some(Limits { cpu: ol.cpu.clone().or_else(|| bl.cpu.clone()), memory: ol.memory.clone().or_else(|| bl.memory.clone()) })
+                }
                 (bl, ol) => ol.clone().or_else(|| bl.clone()),
             },
         }),

@@ -39,18 +39,20 @@ fn kpt_render_with_networking_is_exact_valid_idempotent_and_prunes() {
     std::fs::remove_file(dir.join("server.yaml")).unwrap();
     render_ok(&dir);
     let left = generated(&dir);
-    for gone in ["rollout_test-server.yaml", "service_test-server.yaml", "poddisruptionbudget_test-server.yaml", "analysistemplate_test-server-error-rate.yaml"] {
+    for gone in [
+        "rollout_test-server.yaml",
+        "service_test-server.yaml",
+        "poddisruptionbudget_test-server.yaml",
+        "analysistemplate_test-server-error-rate.yaml",
+    ] {
         assert!(!left.contains(&gone.to_string()), "{gone} should be gone: {left:?}");
     }
     assert!(left.contains(&"externalsecret_test-server-postgres-creds.yaml".to_string()), "{left:?}");
 
     std::fs::remove_file(dir.join("jobs.yaml")).unwrap();
     render_ok(&dir);
-    let workloads_outputs: Vec<String> = read_tree(&dir)
-        .into_iter()
-        .filter(|(_, text)| text.contains("generated-by: workloads"))
-        .map(|(path, _)| path)
-        .collect();
+    let workloads_outputs: Vec<String> =
+        read_tree(&dir).into_iter().filter(|(_, text)| text.contains("generated-by: workloads")).map(|(path, _)| path).collect();
     assert!(workloads_outputs.is_empty(), "{workloads_outputs:?}");
 }
 
@@ -62,8 +64,11 @@ fn kubectl_kustomize_runs_it_as_a_transformer_with_templates_among_the_resources
     std::fs::copy(BIN, plugin_dir.join("LummoDeployment")).unwrap();
     let dir = root.join("app");
     copy_dir(&fixture("kustomize"), &dir);
-    let out = run_ok(Command::new("kubectl").args(["kustomize", "--enable-alpha-plugins"]).arg(&dir).env("XDG_CONFIG_HOME", root.join("xdg")));
-    for expected in ["kind: Deployment", "kind: Service", "kind: ExternalSecret", "image: registry.example.com/web:3.1.0", "- name: LOG_LEVEL"] {
+    let out =
+        run_ok(Command::new("kubectl").args(["kustomize", "--enable-alpha-plugins"]).arg(&dir).env("XDG_CONFIG_HOME", root.join("xdg")));
+    for expected in
+        ["kind: Deployment", "kind: Service", "kind: ExternalSecret", "image: registry.example.com/web:3.1.0", "- name: LOG_LEVEL"]
+    {
         assert!(out.contains(expected), "no {expected:?} in\n{out}");
     }
     assert!(!out.contains("kind: LummoContainer"), "templates are local config and never reach the output");

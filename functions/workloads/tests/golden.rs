@@ -21,7 +21,12 @@ fn job_names_follow_their_content() {
         );
         let outcome = lummo_krm::process(&Workloads::default(), input.into_bytes(), None);
         assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
-        let line = outcome.stdout.lines().skip_while(|l| !l.contains("kind: Job")).find(|l| l.trim_start().starts_with("name: j-")).map(str::to_string);
+        let line = outcome
+            .stdout
+            .lines()
+            .skip_while(|l| !l.contains("kind: Job"))
+            .find(|l| l.trim_start().starts_with("name: j-"))
+            .map(str::to_string);
         line.expect("a Job named j-<hash>")
     };
     assert_eq!(job("a"), job("a"));
