@@ -84,6 +84,13 @@ fn networking_input(i: usize) -> String {
     )
 }
 
+fn workload_input(i: usize) -> String {
+    let path = format!("wl/workload-{i}.yaml");
+    format!(
+        "- apiVersion: krm.lummo.com/v1\n  kind: LummoDeployment\n  metadata:\n    name: wl-{i}\n    annotations:\n      config.kubernetes.io/index: '0'\n      config.kubernetes.io/path: '{path}'\n      internal.config.kubernetes.io/index: '0'\n      internal.config.kubernetes.io/path: '{path}'\n  spec:\n    part-of: bench\n    app: wl-{i}\n    env: prod\n    replicas: 3\n    containers:\n      image: registry.example.com/wl-{i}:1.0.{i}\n      ports: {{http: 8080, grpc: 9090}}\n      configs: [wl-{i}]\n      secrets: [{{vault: apps/wl-{i}/creds}}]\n      resources: {{cpu: 100m, memory: 128Mi}}\n      probes: {{readiness: {{http: /healthz}}}}\n    strategy:\n      analysis: {{datadog: {{operation: http.request, errorRPM: 1}}}}\n"
+    )
+}
+
 /// Writes the ResourceList and the same resources as a kpt package (one file each).
 fn write_inputs(dir: &Path, count: usize) -> Result<usize> {
     let _ = std::fs::remove_dir_all(dir);
@@ -93,9 +100,10 @@ fn write_inputs(dir: &Path, count: usize) -> Result<usize> {
         .map_err(|e| e.to_string())?;
     let mut list = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n");
     let inputs = (count / 200).max(1);
-    let documents: Vec<(String, String)> = (0..count - inputs)
+    let documents: Vec<(String, String)> = (0..count - 2 * inputs)
         .map(|i| (format!("{:03}/res-{i}.yaml", i / 100), resource(i)))
         .chain((0..inputs).map(|i| (format!("net/networking-{i}.yaml"), networking_input(i))))
+        .chain((0..inputs).map(|i| (format!("wl/workload-{i}.yaml"), workload_input(i))))
         .collect();
     for (path, item) in &documents {
         list.push_str(item);
@@ -120,28 +128,39 @@ pub fn run(args: &[String]) -> Result {
     let dir = root().join("target/bench");
     let bytes = write_inputs(&dir, count)?;
     let input = dir.join("input.yaml");
-    let networking = root().join("target/release/networking");
-
     let cat = measure(&mut Command::new("cat"), Some(&input))?;
-    let function = measure(&mut Command::new(&networking), Some(&input))?;
     let kpt = measure(Command::new("kpt").args(["fn", "source"]).arg(dir.join("pkg")), None)?;
+    let functions: Vec<(String, Measure)> = ["networking", "workloads"]
+        .into_iter()
+        .map(|name| Ok((name.to_string(), measure(&mut Command::new(root().join("target/release").join(name)), Some(&input))?)))
+        .collect::<Result<_>>()?;
 
     let ms = |m: &Measure| m.wall.as_secs_f64() * 1e3;
     let mib = |m: &Measure| m.max_rss_kib as f64 / 1024.0;
     let mut report = String::new();
+    let per_function = count / 200;
     let _ = writeln!(
         report,
-        "input: {count} resources, {:.2} MB ResourceList; median of {RUNS} runs, peak RSS the largest",
+        "input: {count} resources ({per_function} inputs per function), {:.2} MB ResourceList; median of {RUNS} runs, peak RSS the largest",
         bytes as f64 / 1e6
     );
     let _ = writeln!(report, "{:<28} {:>10} {:>12}", "", "wall", "peak RSS");
-    for (name, m) in [("cat (copy only)", &cat), ("networking", &function), ("kpt fn source (kpt I/O)", &kpt)] {
+    let rows =
+        [("cat (copy only)", &cat), ("kpt fn source (kpt I/O)", &kpt)].into_iter().chain(functions.iter().map(|(n, m)| (n.as_str(), m)));
+    for (name, m) in rows {
         let _ = writeln!(report, "{name:<28} {:>8.1}ms {:>9.1}MiB", ms(m), mib(m));
     }
-    let _ = writeln!(report, "networking / kpt fn source: time {:.3}, memory {:.3}", ms(&function) / ms(&kpt), mib(&function) / mib(&kpt));
-    let _ =
-        writeln!(report, "networking / cat:           time {:.1}x, memory {:.1}x", ms(&function) / ms(&cat), mib(&function) / mib(&cat));
-    let _ = writeln!(report, "networking peak RSS / input size: {:.1}x", mib(&function) * 1024.0 * 1024.0 / bytes as f64);
+    for (name, m) in &functions {
+        let _ = writeln!(
+            report,
+            "{name}: / kpt fn source time {:.3}, memory {:.3}; / cat time {:.0}x, memory {:.1}x; peak RSS / input size {:.1}x",
+            ms(m) / ms(&kpt),
+            mib(m) / mib(&kpt),
+            ms(m) / ms(&cat),
+            mib(m) / mib(&cat),
+            mib(m) * 1024.0 * 1024.0 / bytes as f64
+        );
+    }
     print!("{report}");
     std::fs::write(dir.join("report.txt"), report).map_err(|e| e.to_string())?;
     Ok(())

@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 use crate::checks::{check_duration, check_schedule, content_hash, latency_seconds};
 use crate::pod::{self, Pod, PodInput};
 use crate::settings::DefaultStep;
-use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, StrategySpec};
+use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, Scalar, StrategySpec};
 use crate::templates::Templates;
 use crate::{CRON_JOB, JOB, Workloads};
 
@@ -225,6 +225,12 @@ fn analysis_templates(
     let tags = tags.join(",");
     let operation = &datadog.operation;
     let mut metrics: Vec<(&str, String, String)> = Vec::new();
+    if let Some(Scalar::Text(text)) = &datadog.error_rpm
+        && text.parse::<f64>().is_ok()
+    {
+        // The earlier implementation's schema made this a string; it is a number.
+        input.warning(report, "spec.strategy.analysis.datadog.errorRPM", format!("write the number without quotes: errorRPM: {text}"));
+    }
     if let Some(error_rpm) = &datadog.error_rpm {
         match error_rpm.to_string().parse::<f64>() {
             Ok(limit) if limit >= 0.0 => {
