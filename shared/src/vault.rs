@@ -75,7 +75,7 @@ pub fn external_secret(metadata: ObjectMeta, secret_name: &str, path: &str, sett
         ExternalSecretSpec {
             refresh_interval: settings.refresh_interval.into(),
             secret_store_ref: SecretStoreRef { kind: settings.store_kind.into(), name: settings.store_name.into() },
-            target: Target { name: secret_name.into(), creation_policy: "Owner" },
+            target: Target { name: secret_name.into(), creation_policy: "Owner".into() },
             data_from: vec![DataFrom { extract: Extract { key: path.into() } }],
         },
     )

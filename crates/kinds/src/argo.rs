@@ -2,25 +2,27 @@
 
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::IntOrString;
 
 crate::resource!(
     /// A Deployment that shifts traffic to a new version step by step (canary).
     Rollout,
-    "argoproj.io/v1alpha1",
+    "argoproj.io",
+    "v1alpha1",
     RolloutSpec
 );
 
 crate::resource!(
     /// Metrics a Rollout checks while it progresses; a failing one aborts the rollout.
     AnalysisTemplate,
-    "argoproj.io/v1alpha1",
+    "argoproj.io",
+    "v1alpha1",
     AnalysisTemplateSpec
 );
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RolloutSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -30,12 +32,12 @@ pub struct RolloutSpec {
     pub strategy: RolloutStrategy,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct RolloutStrategy {
     pub canary: CanaryStrategy,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CanaryStrategy {
     pub steps: Vec<CanaryStep>,
@@ -43,20 +45,20 @@ pub struct CanaryStrategy {
     pub analysis: Option<BackgroundAnalysis>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub enum CanaryStep {
     SetWeight(i32),
     Pause(Pause),
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct Pause {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<IntOrString>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BackgroundAnalysis {
     pub templates: Vec<TemplateRef>,
@@ -64,18 +66,18 @@ pub struct BackgroundAnalysis {
     pub starting_step: Option<i32>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateRef {
     pub template_name: String,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct AnalysisTemplateSpec {
     pub metrics: Vec<Metric>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Metric {
     pub name: String,
@@ -85,12 +87,12 @@ pub struct Metric {
     pub provider: MetricProvider,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct MetricProvider {
     pub datadog: DatadogMetric,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct DatadogMetric {
     pub interval: String,
     pub query: String,

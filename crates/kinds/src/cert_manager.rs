@@ -1,15 +1,16 @@
 //! cert-manager (`cert-manager.io/v1`) kinds.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 crate::resource!(
     /// A TLS certificate cert-manager keeps issued and renewed in a Secret.
     Certificate,
-    "cert-manager.io/v1",
+    "cert-manager.io",
+    "v1",
     CertificateSpec
 );
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateSpec {
     pub secret_name: String,
@@ -17,9 +18,9 @@ pub struct CertificateSpec {
     pub issuer_ref: IssuerRef,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct IssuerRef {
-    pub group: &'static str,
+    pub group: String,
     pub kind: String,
     pub name: String,
 }

@@ -1,15 +1,16 @@
 //! External Secrets Operator (`external-secrets.io/v1`) kinds.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 crate::resource!(
     /// Keeps a Kubernetes Secret filled from an external store such as Vault.
     ExternalSecret,
-    "external-secrets.io/v1",
+    "external-secrets.io",
+    "v1",
     ExternalSecretSpec
 );
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalSecretSpec {
     pub refresh_interval: String,
@@ -18,25 +19,25 @@ pub struct ExternalSecretSpec {
     pub data_from: Vec<DataFrom>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SecretStoreRef {
     pub kind: String,
     pub name: String,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Target {
     pub name: String,
-    pub creation_policy: &'static str,
+    pub creation_policy: String,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct DataFrom {
     pub extract: Extract,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Extract {
     pub key: String,
 }

@@ -1,24 +1,26 @@
 //! Traefik (`traefik.io/v1alpha1`, Traefik v3) routing kinds.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::IntOrString;
 
 crate::resource!(
     /// Routes requests that match rules on entry points to Services.
     IngressRoute,
-    "traefik.io/v1alpha1",
+    "traefik.io",
+    "v1alpha1",
     IngressRouteSpec
 );
 
 crate::resource!(
     /// A request transformation routes can refer to.
     Middleware,
-    "traefik.io/v1alpha1",
+    "traefik.io",
+    "v1alpha1",
     MiddlewareSpec
 );
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressRouteSpec {
     pub entry_points: Vec<String>,
@@ -27,39 +29,39 @@ pub struct IngressRouteSpec {
     pub tls: Option<Tls>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Route {
-    pub kind: &'static str,
+    pub kind: String,
     #[serde(rename = "match")]
     pub rule: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub middlewares: Vec<MiddlewareRef>,
     pub services: Vec<ServiceRef>,
 }
 
 impl Route {
     pub fn rule(rule: String, middlewares: Vec<MiddlewareRef>, services: Vec<ServiceRef>) -> Route {
-        Route { kind: "Rule", rule, middlewares, services }
+        Route { kind: "Rule".into(), rule, middlewares, services }
     }
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct MiddlewareRef {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceRef {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<&'static str>,
+    pub kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<IntOrString>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<&'static str>,
+    pub scheme: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pass_host_header: Option<bool>,
 }
@@ -73,24 +75,24 @@ impl ServiceRef {
     /// Traefik's built-in service that answers nothing: for routes whose middleware responds
     /// (such as a redirect).
     pub fn noop() -> ServiceRef {
-        ServiceRef { name: "noop@internal".into(), kind: Some("TraefikService"), port: None, scheme: None, pass_host_header: None }
+        ServiceRef { name: "noop@internal".into(), kind: Some("TraefikService".into()), port: None, scheme: None, pass_host_header: None }
     }
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Tls {
     pub secret_name: String,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct MiddlewareSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_scheme: Option<RedirectScheme>,
 }
 
-#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct RedirectScheme {
     pub scheme: String,
     pub permanent: bool,

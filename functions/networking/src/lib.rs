@@ -253,7 +253,7 @@ impl Networking {
 
         if spec.grpc {
             let service =
-                ServiceRef { scheme: Some("h2c"), pass_host_header: Some(true), ..ServiceRef::service_port(&spec.app, s.grpc_port) };
+                ServiceRef { scheme: Some("h2c".into()), pass_host_header: Some(true), ..ServiceRef::service_port(&spec.app, s.grpc_port) };
             let rule = format!("Host(`{}.{}`)", spec.app, s.internal_grpc_domain);
             let grpc = IngressRouteSpec {
                 entry_points: vec![s.grpc_entry_point.into()],
@@ -265,8 +265,10 @@ impl Networking {
 
         if !spec.domains.is_empty() {
             let issuer_ref = match &spec.issuer {
-                Some(issuer) => IssuerRef { group: "cert-manager.io", kind: format!("{:?}", issuer.kind), name: issuer.name.clone() },
-                None => IssuerRef { group: "cert-manager.io", kind: s.issuer_kind.into(), name: s.issuer_name.into() },
+                Some(issuer) => {
+                    IssuerRef { group: "cert-manager.io".into(), kind: format!("{:?}", issuer.kind), name: issuer.name.clone() }
+                }
+                None => IssuerRef { group: "cert-manager.io".into(), kind: s.issuer_kind.into(), name: s.issuer_name.into() },
             };
             let certificate = CertificateSpec { secret_name: tls_secret, dns_names: spec.domains.clone(), issuer_ref };
             generated.push(Generated::new(index, &Certificate::new(metadata(""), certificate)));

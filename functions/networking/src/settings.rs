@@ -23,7 +23,7 @@ pub struct Settings {
     /// Issuer of certificates unless an input names another.
     pub issuer_kind: &'static str,
     pub issuer_name: &'static str,
-    /// Names of the Service ports routes go to (the workloads function names ports so).
+    /// Names of the Service ports routes go to (the convention workloads names ports by).
     pub http_port: &'static str,
     pub grpc_port: &'static str,
 }
@@ -38,8 +38,8 @@ impl Default for Settings {
             vpn_middleware: SharedMiddleware { name: "vpn-only", namespace: "traefik" },
             issuer_kind: "ClusterIssuer",
             issuer_name: "letsencrypt",
-            http_port: "http",
-            grpc_port: "grpc",
+            http_port: lummo_inputs::ports::HTTP,
+            grpc_port: lummo_inputs::ports::GRPC,
         }
     }
 }

@@ -7,6 +7,7 @@ use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec as KubeJobS
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use lummo_inputs::ports;
 use lummo_kinds::argo::{
     AnalysisTemplate, AnalysisTemplateSpec, BackgroundAnalysis, CanaryStep, CanaryStrategy, DatadogMetric, Metric, MetricProvider, Pause,
     Rollout, RolloutSpec, RolloutStrategy, TemplateRef,
@@ -86,7 +87,7 @@ pub fn server(
     if spec.reloader.unwrap_or(pod.reads_config) {
         workload_metadata.annotations = Some(BTreeMap::from([(settings.reloader_annotation.to_string(), "true".to_string())]));
     }
-    let max_scale = spec.scaling.as_ref().and_then(|s| s.get("maxreplica")).and_then(Json::as_i64);
+    let max_scale = spec.scaling.as_ref().map(|s| i64::from(s.maxreplica));
     // With scaling, KEDA owns the replica count; setting it here would fight it on every sync.
     let replicas = spec.scaling.is_none().then(|| spec.replicas.unwrap_or(1) as i32);
     let most_pods = max_scale.unwrap_or(i64::from(replicas.unwrap_or(1)));
@@ -133,7 +134,7 @@ pub fn server(
                 port: *number,
                 target_port: Some(IntOrString::String(name.clone())),
                 protocol: Some("TCP".into()),
-                app_protocol: (name == "grpc").then(|| "kubernetes.io/h2c".to_string()),
+                app_protocol: (name == ports::GRPC).then(|| ports::GRPC_APP_PROTOCOL.to_string()),
                 ..ServicePort::default()
             })
             .collect();

@@ -15,6 +15,7 @@ pub mod templates;
 
 use std::collections::BTreeMap;
 
+use lummo_inputs::ports;
 use lummo_krm::input::InputKind;
 use lummo_krm::yaml::{Node, Value};
 use lummo_krm::{Function, Generated, Input, Item, Report};
@@ -109,7 +110,7 @@ pub fn migrate(node: &mut Node) -> Vec<(String, String)> {
         _ => Vec::new(),
     };
     for (path, container) in containers {
-        for port_name in ["grpc", "http"] {
+        for port_name in [ports::GRPC, ports::HTTP] {
             let Some(number) = container.get(port_name).and_then(|p| p.get("port")).cloned() else { continue };
             container.remove(port_name);
             container.map_at("ports").set(port_name, number);

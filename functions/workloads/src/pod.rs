@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{
     SecurityContext, TCPSocketAction, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use lummo_inputs::ports;
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::names::{check_dns_label, check_dns_subdomain};
 use lummo_krm::vault::{self, SecretSource};
@@ -158,7 +159,7 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
                     if !http_path.starts_with('/') {
                         input.error(report, &format!("{probe_path}.http"), format!("{http_path:?} is not a path: start it with /"));
                     }
-                    let port = port(spec.port.as_deref().unwrap_or("http"), report);
+                    let port = port(spec.port.as_deref().unwrap_or(ports::HTTP), report);
                     built.http_get = Some(HTTPGetAction { path: Some(http_path.clone()), port, ..HTTPGetAction::default() });
                 }
                 (None, Some(tcp_port)) if spec.port.is_none() => {

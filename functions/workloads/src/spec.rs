@@ -3,48 +3,10 @@
 
 use std::collections::BTreeMap;
 
+pub use lummo_inputs::{MonitoringSpec, OneOrMany, Scalar, ScalingSpec};
 use lummo_krm::vault::SecretSource;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// One value or a list of them (`containers` may be one container).
-#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum OneOrMany<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
-impl<T> OneOrMany<T> {
-    /// The entries with the field path of each (`containers` or `containers[1]`).
-    pub fn entries(&self, path: &str) -> Vec<(String, &T)> {
-        match self {
-            OneOrMany::One(one) => vec![(path.to_string(), one)],
-            OneOrMany::Many(many) => many.iter().enumerate().map(|(i, t)| (format!("{path}[{i}]"), t)).collect(),
-        }
-    }
-}
-
-/// A scalar written as text or as a number (`cpu: 0.5`, `PORT: 8080`), kept as text.
-#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum Scalar {
-    Text(String),
-    Integer(i64),
-    Number(f64),
-    Bool(bool),
-}
-
-impl std::fmt::Display for Scalar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Scalar::Text(s) => f.write_str(s),
-            Scalar::Integer(i) => write!(f, "{i}"),
-            Scalar::Number(n) => write!(f, "{n}"),
-            Scalar::Bool(b) => write!(f, "{b}"),
-        }
-    }
-}
 
 /// One container in general terms. Every field may come from the LummoContainer it `extends`,
 /// so the required ones (`image`, `resources`) are checked after templates are applied.
@@ -140,14 +102,11 @@ pub struct DeploymentSpec {
     pub service_account: Option<String>,
     /// Set to false for images that must run as root.
     pub run_as_non_root: Option<bool>,
-    /// Read by the scaling function; here only `maxreplica` counts (for the disruption budget).
-    #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub scaling: Option<serde_json::Value>,
-    /// Read by the monitoring function.
-    #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub monitoring: Option<serde_json::Value>,
+    /// Built by the scaling function; here `maxreplica` sizes the disruption budget, and
+    /// `replicas` is left to the autoscaler.
+    pub scaling: Option<ScalingSpec>,
+    /// Applied by the monitoring function.
+    pub monitoring: Option<MonitoringSpec>,
 }
 
 #[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
@@ -214,6 +173,8 @@ pub struct JobSpec {
     pub time_zone: Option<String>,
     pub service_account: Option<String>,
     pub run_as_non_root: Option<bool>,
+    /// Applied by the monitoring function.
+    pub monitoring: Option<MonitoringSpec>,
 }
 
 #[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,14 @@
+//! Input types read by more than one function, declared once so every reader agrees on them.
+//!
+//! `workloads` validates a `LummoDeployment` as a whole, including its `scaling` and
+//! `monitoring` blocks; `scaling` and `monitoring` read those blocks from the same input with
+//! the same types. Function crates depend on this crate, never on each other.
+
+pub mod monitoring;
+pub mod ports;
+pub mod scaling;
+pub mod values;
+
+pub use monitoring::MonitoringSpec;
+pub use scaling::ScalingSpec;
+pub use values::{OneOrMany, Scalar};
