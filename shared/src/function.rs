@@ -1,40 +1,44 @@
-//! The `Function` trait and the one runner behind every way a function is invoked.
+//! The `Function` trait, and `process`: one whole KRM run as a pure function of its input.
 //!
-//! | invocation                               | arguments            | stdin            | stdout        |
-//! |------------------------------------------|----------------------|------------------|---------------|
-//! | kpt, `docker run -i`, kustomize KRM fns  | none                 | ResourceList     | ResourceList  |
-//! | kustomize legacy exec plugin             | config file          | stream or empty  | stream        |
-//! | standalone (people, CI)                  | config, inputs / `-` | (with `-`)       | stream        |
-//!
-//! The legacy plugin and standalone forms are one: the first argument is the function config,
-//! the rest are input files; with no input files, stdin is read unless it is a terminal.
+//! A function reads its input kinds, generates resources from them, and may decorate (edit)
+//! resources that other functions generated. The engine (`engine.rs`) runs it on an in-memory
+//! [`ResourceList`]; `process` wraps that in reading and writing bytes, and `cli.rs` in a
+//! process's arguments, stdin and stdout.
 
-use std::io::{IsTerminal, Read, Write};
-use std::process::ExitCode;
-
-use crate::input::{self, Input, InputKind};
-use crate::ownership::{self, Generated};
-use crate::resource_list::{Format, Item, ResourceList, annotations};
+use crate::engine::{self, Decorator};
+use crate::input::{Input, InputKind};
+use crate::ownership::Generated;
+use crate::resource_list::{Format, Item, ResourceList};
 use crate::results::{KrmResult, Report, Severity};
 use crate::yaml;
 
-/// One KRM function: the kinds it reads and how it turns them into resources.
-pub trait Function {
+/// What a function is called and what it reads: the same for every instance.
+#[derive(Debug)]
+pub struct About {
     /// Binary and image name, and the value of the generated-by annotation.
-    const NAME: &'static str;
+    pub name: &'static str,
     /// Version printed by `--version`.
-    const VERSION: &'static str;
+    pub version: &'static str,
     /// The function's README, printed by `--help`.
-    const HELP: &'static str;
+    pub help: &'static str,
     /// The input kinds this function reads.
-    const KINDS: &'static [InputKind];
+    pub kinds: &'static [InputKind],
+}
+
+/// One KRM function: the kinds it reads and how it turns them into resources.
+pub trait Function: Sync {
+    fn about(&self) -> &'static About;
 
     /// Rewrites an earlier input shape into the current one, warning about each change.
     fn migrate(&self, _input: &mut Input, _report: &mut Report) {}
 
-    /// Builds the outputs of all inputs. `items` are every resource of the run (inputs included),
-    /// for checks against what else is there. Problems go to `report`.
-    fn generate(&self, inputs: &[Input], items: &[Item], report: &mut Report) -> Vec<Generated>;
+    /// Builds the outputs of all inputs. `resources` holds every item of the run (inputs
+    /// included), to check against what else is there. Problems go to `report`.
+    fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated>;
+
+    /// Edits resources that functions generated (its own outputs included), after `generate`.
+    /// Most functions only generate.
+    fn decorate(&self, _inputs: &[Input], _resources: &mut Decorator, _report: &mut Report) {}
 }
 
 /// Everything a run produced, before it touches the process.
@@ -52,10 +56,11 @@ pub struct ConfigFile {
 }
 
 /// Runs `function` over `stdin` (KRM mode when `config` is `None`, stream mode otherwise).
-pub fn process<F: Function>(function: &F, stdin: Vec<u8>, config: Option<ConfigFile>) -> Outcome {
+pub fn process(function: &dyn Function, stdin: Vec<u8>, config: Option<ConfigFile>) -> Outcome {
     let mut report = Report::default();
     let format = if config.is_some() { Format::Stream } else { Format::ResourceList };
-    let mut list = match ResourceList::read(stdin) {
+    let read = tracing::debug_span!("read").in_scope(|| ResourceList::read(stdin));
+    let mut list = match read {
         Ok(list) => list,
         Err(e) => {
             report.error(e.to_string());
@@ -65,7 +70,7 @@ pub fn process<F: Function>(function: &F, stdin: Vec<u8>, config: Option<ConfigF
     if format == Format::ResourceList && list.format != Format::ResourceList {
         report.error(format!(
             "expected a ResourceList (kind: ResourceList) on stdin; to pass plain manifests, name a config file: {} CONFIG [INPUT...|-]",
-            F::NAME
+            function.about().name
         ));
         return finish(None, format, report);
     }
@@ -79,35 +84,14 @@ pub fn process<F: Function>(function: &F, stdin: Vec<u8>, config: Option<ConfigF
             }
         },
     };
-    let mut inputs = input::collect(F::KINDS, &list.items, &configs, &mut report);
-    for input in &mut inputs {
-        function.migrate(input, &mut report);
-    }
-    if report.has_errors() {
-        return finish(Some(list), format, report);
-    }
-    let generated = function.generate(&inputs, &list.items, &mut report);
-    if report.has_errors() {
-        return finish(Some(list), format, report);
-    }
-    let Some(new_items) = ownership::plan(&list, F::NAME, &inputs, generated, &mut report) else {
-        return finish(Some(list), format, report);
-    };
-    // Inputs describe resources; they are never applied themselves.
-    for index in inputs.iter().filter_map(|i| i.item) {
-        list.set_annotation(index, annotations::LOCAL_CONFIG, "true");
-    }
-    ownership::replace(&mut list, F::NAME, new_items);
+    engine::run_step(function, &mut list, &configs, &mut report);
     finish(Some(list), format, report)
 }
 
 fn finish(list: Option<ResourceList>, format: Format, report: Report) -> Outcome {
+    let _span = tracing::debug_span!("write").entered();
     let exit_code = u8::from(report.has_errors());
-    let mut stderr = String::new();
-    for result in &report.results {
-        stderr.push_str(&result.human_line());
-        stderr.push('\n');
-    }
+    let stderr = human_lines(&report.results);
     let written = match (&list, format) {
         (Some(list), _) => list.write(&report.results),
         (None, Format::ResourceList) => empty_resource_list(&report.results),
@@ -119,80 +103,15 @@ fn finish(list: Option<ResourceList>, format: Format, report: Report) -> Outcome
     }
 }
 
+/// One line per result, as people read them on stderr.
+pub fn human_lines(results: &[KrmResult]) -> String {
+    results.iter().map(|r| r.human_line() + "\n").collect()
+}
+
 fn empty_resource_list(results: &[KrmResult]) -> Result<String, String> {
     let mut out = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n");
     yaml::push_indented(&mut out, &yaml::to_yaml(&results)?, "", "");
     Ok(out)
-}
-
-fn usage<F: Function>() -> String {
-    format!(
-        "usage: {name}                        read a ResourceList on stdin, write one on stdout (kpt, docker, kustomize)\n       \
-         {name} CONFIG [INPUT...|-]     read inputs (or stdin), write a YAML stream (kustomize exec plugin, people, CI)\n       \
-         {name} --help | --version\n",
-        name = F::NAME
-    )
-}
-
-/// The process entry point of every function binary.
-pub fn main<F: Function>(function: F) -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("-h" | "--help") => {
-            print!("{}\n{}", F::HELP, usage::<F>());
-            return ExitCode::SUCCESS;
-        }
-        Some("-V" | "--version") => {
-            println!("{} {}", F::NAME, F::VERSION);
-            return ExitCode::SUCCESS;
-        }
-        Some(flag) if flag.starts_with('-') && flag != "-" => {
-            eprint!("{}: unknown option {flag}\n{}", F::NAME, usage::<F>());
-            return ExitCode::from(2);
-        }
-        _ => {}
-    }
-    std::panic::set_hook(Box::new(|info| eprintln!("error: internal error (please report it): {info}")));
-    let outcome = match read_invocation(&args) {
-        Ok((stdin, config)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&function, stdin, config)))
-            .unwrap_or_else(|_| Outcome { stdout: String::new(), stderr: String::new(), exit_code: 1 }),
-        Err(message) => Outcome { stdout: String::new(), stderr: format!("error: {message}\n"), exit_code: 1 },
-    };
-    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
-    if std::io::stdout().write_all(outcome.stdout.as_bytes()).is_err() {
-        return ExitCode::FAILURE;
-    }
-    ExitCode::from(outcome.exit_code)
-}
-
-/// Gathers the input bytes and the config file for the arguments given.
-fn read_invocation(args: &[String]) -> Result<(Vec<u8>, Option<ConfigFile>), String> {
-    let read_stdin = || {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes).map_err(|e| format!("cannot read stdin: {e}"))
-    };
-    let Some((config_path, inputs)) = args.split_first() else { return Ok((read_stdin()?, None)) };
-    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
-    let config_text = String::from_utf8(read(config_path)?).map_err(|_| format!("{config_path}: not valid UTF-8"))?;
-    let config = ConfigFile { path: config_path.clone(), text: config_text };
-    let mut stdin = Vec::new();
-    if inputs.is_empty() {
-        if !std::io::stdin().is_terminal() {
-            stdin = read_stdin()?;
-        }
-    } else {
-        for path in inputs {
-            let bytes = if path == "-" { read_stdin()? } else { read(path)? };
-            if !stdin.is_empty() && !stdin.ends_with(b"\n") {
-                stdin.push(b'\n');
-            }
-            if !stdin.is_empty() {
-                stdin.extend_from_slice(b"---\n");
-            }
-            stdin.extend_from_slice(&bytes);
-        }
-    }
-    Ok((stdin, Some(config)))
 }
 
 /// Severity counts for a closing summary line.

@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
-use crate::resource_list::Item;
+use crate::resource_list::{Item, ResourceId};
 use crate::results::{FieldRef, FileRef, KrmResult, Report, ResourceRef, Severity};
 use crate::schema::{self, did_you_mean};
 use crate::yaml::{Node, Value};
@@ -41,8 +41,8 @@ pub struct Input {
     /// The canonical kind.
     pub kind: &'static str,
     pub node: Node,
-    /// Index among the ResourceList's items, when it is one.
-    pub item: Option<usize>,
+    /// The identity of the item it was read from (`None` for a functionConfig alone).
+    pub item: Option<ResourceId>,
     pub file: Option<FileRef>,
 }
 
@@ -99,7 +99,7 @@ impl Input {
     /// Validates the whole input (envelope and `spec` against `T`'s schema), reporting every
     /// problem, and decodes `spec` when there is none.
     pub fn decode_spec<T: DeserializeOwned + JsonSchema>(&self, report: &mut Report) -> Option<T> {
-        let errors_before = report.error_count();
+        let checkpoint = report.checkpoint();
         self.check_envelope(report);
         match self.node.get("spec") {
             None => self.error(report, "spec", "required field is missing"),
@@ -110,7 +110,7 @@ impl Input {
                 }
             }
         }
-        if report.error_count() > errors_before {
+        if report.errors_since(checkpoint) {
             return None;
         }
         let spec = self.node.get("spec").map(Node::to_json).unwrap_or_default();
@@ -180,13 +180,12 @@ pub fn unknown_field_message(key: &str, known: &[&str]) -> String {
 /// apiVersion and kind name.
 pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &mut Report) -> Vec<Input> {
     let mut inputs: Vec<Input> = Vec::new();
-    let candidates = items.iter().enumerate().map(|(i, item)| (Some(i), item)).chain(configs.iter().map(|c| (None, c)));
-    for (index, item) in candidates {
+    let candidates = items.iter().map(|item| (true, item)).chain(configs.iter().map(|c| (false, c)));
+    for (is_item, item) in candidates {
         let Some(kind) = kinds.iter().find(|k| k.matches(item.kind())) else { continue };
-        let input = Input { kind: kind.kind, node: item.node.clone(), item: index, file: item.file() };
+        let input = Input { kind: kind.kind, node: item.node().clone(), item: is_item.then(|| item.id()), file: item.file() };
         // kpt render passes a configPath resource as an item and as the functionConfig.
-        if index.is_none() && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace())
-        {
+        if !is_item && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace()) {
             continue;
         }
         if item.kind() != kind.kind {

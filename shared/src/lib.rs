@@ -1,20 +1,24 @@
 //! What every Lummo KRM function shares. A function crate implements [`Function`] and calls
-//! [`function::main`]; everything between stdin and stdout lives here.
+//! [`cli::main`]; everything between stdin and stdout lives here, and the engine that chains
+//! functions in one process (`engine.rs`), which `lummo` uses.
 
+pub mod cli;
+pub mod engine;
 pub mod function;
 pub mod input;
 pub mod labels;
+pub mod log;
 pub mod names;
 pub mod ownership;
 pub mod resource_list;
 pub mod results;
 pub mod schema;
-pub mod testing;
 pub mod vault;
 pub mod yaml;
 
-pub use function::{Function, Outcome, process};
+pub use engine::Decorator;
+pub use function::{About, Function, Outcome, process};
 pub use input::{Input, InputKind};
 pub use ownership::Generated;
-pub use resource_list::Item;
+pub use resource_list::{Item, ResourceId, ResourceList};
 pub use results::{Report, Severity};

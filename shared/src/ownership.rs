@@ -11,14 +11,16 @@ use std::collections::HashMap;
 use serde_json::{Map, Value as Json, json};
 
 use crate::input::Input;
-use crate::resource_list::{Format, Item, ResourceList, annotations};
-use crate::results::{Report, Severity};
+use crate::resource_list::{Format, Item, ResourceId, ResourceList, annotations};
+use crate::results::{FileRef, Report, Severity};
 use crate::yaml::Node;
 
 /// Names the function that generated a resource.
 pub const GENERATED_BY: &str = "krm.lummo.com/generated-by";
 /// Names the input a resource was generated from, as `Kind/name` or `Kind/namespace/name`.
 pub const GENERATED_FROM: &str = "krm.lummo.com/generated-from";
+/// Names the functions that edited a generated resource after it was generated, comma-separated.
+pub const DECORATED_BY: &str = "krm.lummo.com/decorated-by";
 
 /// A resource built from one input.
 #[derive(Clone, Debug)]
@@ -35,50 +37,33 @@ impl Generated {
     }
 }
 
-/// What makes two resources the same object in a cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Identity {
-    group: String,
-    kind: String,
-    namespace: String,
-    name: String,
-}
-
-impl Identity {
-    fn of(api_version: &str, kind: &str, namespace: &str, name: &str) -> Identity {
-        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
-        Identity { group: group.into(), kind: kind.into(), namespace: namespace.into(), name: name.into() }
+/// The file of a new resource: that of the item it replaces, or a file named after it next to
+/// its input.
+fn new_file(previous: Option<&Item>, input: &Input, kind: &str, name: &str) -> Option<FileRef> {
+    if let Some(file) = previous.and_then(Item::file) {
+        return Some(file);
     }
-
-    fn of_item(item: &Item) -> Identity {
-        Identity::of(item.api_version(), item.kind(), item.namespace(), item.name())
-    }
-
-    fn of_json(object: &Json) -> Identity {
-        let s = |pointer: &str| object.pointer(pointer).and_then(Json::as_str).unwrap_or_default();
-        Identity::of(s("/apiVersion"), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
-    }
-}
-
-/// The file annotations to give a new resource: those of the item it replaces, or a file named
-/// after it next to its input.
-fn file_annotations(previous: Option<&Item>, input: &Input, kind: &str, name: &str) -> Vec<(&'static str, String)> {
-    use annotations::*;
-    if let Some(previous) = previous {
-        return [PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX]
-            .into_iter()
-            .filter_map(|key| previous.annotation(key).map(|v| (key, v.to_string())))
-            .collect();
-    }
-    let Some(file) = &input.file else { return Vec::new() };
+    let file = input.file.as_ref()?;
     let dir = file.path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let file_name = format!("{}_{}.yaml", kind.to_lowercase(), name);
     let path = if dir.is_empty() { file_name } else { format!("{dir}/{file_name}") };
-    vec![(PATH, path.clone()), (INDEX, "0".into()), (INTERNAL_PATH, path), (INTERNAL_INDEX, "0".into())]
+    Some(FileRef { path, index: Some(0) })
+}
+
+/// The annotations through which kpt writes an item into its file: those the item it replaces
+/// had, or all four for a new file.
+fn file_annotations(previous: Option<&Item>, file: &FileRef) -> Vec<(&'static str, String)> {
+    use annotations::*;
+    let keys = [PATH, INDEX, INTERNAL_PATH, INTERNAL_INDEX];
+    if let Some(previous) = previous {
+        return keys.into_iter().filter_map(|key| previous.annotation(key).map(|v| (key, v.to_string()))).collect();
+    }
+    let index = file.index.unwrap_or(0).to_string();
+    vec![(PATH, file.path.clone()), (INDEX, index.clone()), (INTERNAL_PATH, file.path.clone()), (INTERNAL_INDEX, index)]
 }
 
 /// Puts identity first and annotations last, the order people read metadata in.
-fn order_metadata(metadata: &mut Map<String, Json>) {
+pub fn order_metadata(metadata: &mut Map<String, Json>) {
     const ORDER: [&str; 4] = ["name", "namespace", "labels", "annotations"];
     let mut rest = std::mem::take(metadata);
     for key in ORDER {
@@ -93,14 +78,14 @@ fn order_metadata(metadata: &mut Map<String, Json>) {
 /// would clash with a resource the function does not own (each clash reported as an error).
 pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Vec<Generated>, report: &mut Report) -> Option<Vec<Item>> {
     let owned = |item: &Item| item.annotation(GENERATED_BY) == Some(function);
-    let previous: HashMap<Identity, &Item> = list.items.iter().filter(|i| owned(i)).map(|i| (Identity::of_item(i), i)).collect();
-    let foreign: HashMap<Identity, &Item> = list.items.iter().filter(|i| !owned(i)).map(|i| (Identity::of_item(i), i)).collect();
+    let previous: HashMap<ResourceId, &Item> = list.items.iter().filter(|i| owned(i)).map(|i| (i.id(), i)).collect();
+    let foreign: HashMap<ResourceId, &Item> = list.items.iter().filter(|i| !owned(i)).map(|i| (i.id(), i)).collect();
 
-    let mut seen: HashMap<Identity, (usize, Json)> = HashMap::new();
+    let mut seen: HashMap<ResourceId, (usize, Json)> = HashMap::new();
     let mut new_items = Vec::with_capacity(generated.len());
     for Generated { input: index, mut object } in generated {
         let input = &inputs[index];
-        let identity = Identity::of_json(&object);
+        let identity = ResourceId::of_json(&object);
         let what = format!("{}/{}", identity.kind, identity.name);
         if let Some(item) = foreign.get(&identity) {
             let place = item.file().map(|f| format!(" in {}", f.path)).unwrap_or_default();
@@ -127,8 +112,10 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
         let mut annotations: Map<String, Json> = Map::new();
         annotations.insert(GENERATED_BY.into(), json!(function));
         annotations.insert(GENERATED_FROM.into(), json!(input.id()));
-        if list.format == Format::ResourceList {
-            for (key, value) in file_annotations(previous.get(&identity).copied(), input, &identity.kind, &identity.name) {
+        let previous = previous.get(&identity).copied();
+        let file = new_file(previous, input, &identity.kind, &identity.name);
+        if let Some(file) = file.as_ref().filter(|_| list.format == Format::ResourceList) {
+            for (key, value) in file_annotations(previous, file) {
                 annotations.insert(key.into(), json!(value));
             }
         }
@@ -136,13 +123,16 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
         let existing = metadata.entry("annotations").or_insert_with(|| json!({}));
         existing.as_object_mut().expect("annotations are a map").extend(annotations);
         order_metadata(metadata);
-        new_items.push(Item::rendered(Node::from_json(&object)));
+        let mut item = Item::rendered(Node::from_json(&object));
+        if let Some(file) = file {
+            item.set_origin(file);
+        }
+        new_items.push(item);
     }
     (!report.has_errors()).then_some(new_items)
 }
 
-/// Drops what `function` generated before and adds `new_items`. Item indices change here, so
-/// every edit by index comes before.
+/// Drops what `function` generated before and adds `new_items`.
 pub fn replace(list: &mut ResourceList, function: &str, new_items: Vec<Item>) {
     list.items.retain(|item| item.annotation(GENERATED_BY) != Some(function));
     list.items.extend(new_items);

@@ -10,7 +10,9 @@
 //! block maps) would rewrite users' files. An item is re-rendered from its tree only when the
 //! function changes it and no small text edit can express the change.
 
+use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::results::{FileRef, KrmResult, ResourceRef};
 use crate::yaml::{self, Document, Node, Value, YamlError, line_start};
@@ -31,26 +33,72 @@ pub mod annotations {
 pub enum Format {
     /// A ResourceList document.
     ResourceList,
-    /// Plain YAML documents separated by `---`.
+    /// Plain YAML documents separated by `---` (also what `lummo` reads a package as).
     Stream,
 }
 
 /// Where an item's output text comes from.
 #[derive(Clone, Debug)]
 enum Text {
-    /// These bytes of the input, unchanged.
-    Verbatim(Range<usize>),
+    /// These bytes of the text the item was read from, unchanged.
+    Verbatim(Arc<str>, Range<usize>),
     /// The input bytes with a small edit applied.
     Edited(String),
     /// Rendered from the tree (generated items, and items edits could not be made to in place).
     Rendered,
 }
 
-/// One resource, with its tree and the text it is written back as.
+/// What makes two resources the same object in a cluster: items refer to each other by it,
+/// never by their position in the list, which changes as functions add and remove items.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId {
+    pub group: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ResourceId {
+    pub fn new(api_version: &str, kind: &str, namespace: &str, name: &str) -> ResourceId {
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        ResourceId { group: group.into(), kind: kind.into(), namespace: namespace.into(), name: name.into() }
+    }
+
+    /// The id of a resource of type `T` (a core kind from k8s-openapi or one of `lummo-kinds`).
+    pub fn of<T: k8s_openapi::Resource>(namespace: &str, name: &str) -> ResourceId {
+        ResourceId { group: T::GROUP.into(), kind: T::KIND.into(), namespace: namespace.into(), name: name.into() }
+    }
+
+    /// The id of a serialised object.
+    pub fn of_json(object: &serde_json::Value) -> ResourceId {
+        let s = |pointer: &str| object.pointer(pointer).and_then(serde_json::Value::as_str).unwrap_or_default();
+        ResourceId::new(s("/apiVersion"), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+    }
+
+    pub fn is<T: k8s_openapi::Resource>(&self) -> bool {
+        self.group == T::GROUP && self.kind == T::KIND
+    }
+}
+
+/// `Rollout/shop/web`, or `Rollout/web` without a namespace.
+impl fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.namespace.as_str() {
+            "" => write!(f, "{}/{}", self.kind, self.name),
+            ns => write!(f, "{}/{}/{}", self.kind, ns, self.name),
+        }
+    }
+}
+
+/// One resource, with its tree and the text it is written back as. The tree is reached through
+/// [`Item::node`] and [`Item::node_mut`], so an edit can never be lost behind the input bytes.
 #[derive(Clone, Debug)]
 pub struct Item {
-    pub node: Node,
+    node: Node,
     text: Text,
+    /// The file the item belongs to when no annotation says so (packages read by `lummo`,
+    /// which keeps kpt's bookkeeping out of the resources).
+    origin: Option<FileRef>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +114,6 @@ pub enum ReadError {
 /// The resources of one run, and how to write them back.
 #[derive(Debug)]
 pub struct ResourceList {
-    source: String,
     pub format: Format,
     pub items: Vec<Item>,
     pub function_config: Option<Item>,
@@ -77,7 +124,52 @@ pub struct ResourceList {
 impl Item {
     /// A new item to be rendered from its tree.
     pub fn rendered(node: Node) -> Item {
-        Item { node, text: Text::Rendered }
+        Item { node, text: Text::Rendered, origin: None }
+    }
+
+    /// An item read from `source`, written back as the bytes of `range` while untouched.
+    fn verbatim(node: Node, source: &Arc<str>, range: Range<usize>) -> Item {
+        Item { node, text: Text::Verbatim(Arc::clone(source), range), origin: None }
+    }
+
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// The tree, to change it: the item is then written from the tree, not its input bytes.
+    pub fn node_mut(&mut self) -> &mut Node {
+        self.text = Text::Rendered;
+        &mut self.node
+    }
+
+    /// Whether the item will be written as the bytes it was read as.
+    pub fn is_verbatim(&self) -> bool {
+        matches!(self.text, Text::Verbatim(..))
+    }
+
+    /// The text the item is written as in a stream (without `---`).
+    pub fn to_yaml(&self) -> Result<String, String> {
+        let mut out = String::new();
+        push_item(&mut out, self, "", "")?;
+        Ok(out)
+    }
+
+    pub fn id(&self) -> ResourceId {
+        ResourceId::new(self.api_version(), self.kind(), self.namespace(), self.name())
+    }
+
+    /// Decodes the item as a `T` (a core kind from k8s-openapi, or one of `lummo-kinds`).
+    pub fn decode<T: k8s_openapi::Resource + serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        let id = self.id();
+        if !id.is::<T>() {
+            return Err(format!("{id} is not a {}", T::KIND));
+        }
+        serde_json::from_value(self.node.to_json()).map_err(|e| format!("{id} cannot be read as a {}: {e}", T::KIND))
+    }
+
+    /// Records the file of an item that carries no path annotation.
+    pub fn set_origin(&mut self, file: FileRef) {
+        self.origin = Some(file);
     }
 
     pub fn str_at(&self, path: &[&str]) -> Option<&str> {
@@ -110,7 +202,9 @@ impl Item {
 
     /// The file the item came from, as kpt (or an older kustomize) annotated it.
     pub fn file(&self) -> Option<FileRef> {
-        let path = self.annotation(annotations::INTERNAL_PATH).or(self.annotation(annotations::PATH))?;
+        let Some(path) = self.annotation(annotations::INTERNAL_PATH).or(self.annotation(annotations::PATH)) else {
+            return self.origin.clone();
+        };
         let index = self.annotation(annotations::INTERNAL_INDEX).or(self.annotation(annotations::INDEX));
         Some(FileRef { path: path.to_string(), index: index.and_then(|i| i.parse().ok()) })
     }
@@ -134,11 +228,11 @@ impl Item {
     /// Sets a string annotation. In the text, the new line goes above the first existing
     /// annotation (or a new `annotations:` block above the first `metadata` key) so every other
     /// byte stays as it was; only when the item has no block-style metadata is it re-rendered.
-    pub fn set_annotation(&mut self, list_source: &str, key: &str, value: &str) {
+    pub fn set_annotation(&mut self, key: &str, value: &str) {
         if self.annotation(key) == Some(value) {
             return;
         }
-        let edit = self.annotation_edit(list_source, key, value);
+        let edit = self.annotation_edit(key, value);
         let metadata = self.node.map_at("metadata");
         metadata.map_at("annotations").set(key, Node::string(value));
         self.text = match edit {
@@ -147,8 +241,8 @@ impl Item {
         };
     }
 
-    fn annotation_edit(&self, list_source: &str, key: &str, value: &str) -> Option<String> {
-        let Text::Verbatim(range) = &self.text else { return None };
+    fn annotation_edit(&self, key: &str, value: &str) -> Option<String> {
+        let Text::Verbatim(list_source, range) = &self.text else { return None };
         let original = &list_source[range.clone()];
         let line = format!("{}: {}\n", yaml::to_yaml(&key).ok()?.trim_end(), yaml::to_yaml(&value).ok()?.trim_end());
         let metadata = self.node.get("metadata").filter(|m| m.style == yaml::Style::BlockCollection)?;
@@ -246,39 +340,70 @@ fn check_item(node: &Node, what: impl Fn() -> String) -> Result<(), ReadError> {
     }
 }
 
+/// Reads bytes as UTF-8, naming the offset and line of the first invalid byte.
+fn utf8(bytes: Vec<u8>) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        ReadError::NotUtf8 { offset, line }
+    })
+}
+
+/// The items of a plain multi-document stream, each kept as its document's bytes.
+fn stream_items(source: &Arc<str>, documents: Vec<Document>) -> Result<Vec<Item>, ReadError> {
+    let mut items = Vec::new();
+    for (index, doc) in documents.into_iter().enumerate() {
+        if doc.root.is_null() {
+            continue;
+        }
+        check_item(&doc.root, || format!("document {}", index + 1))?;
+        if doc.root.has_alias {
+            items.push(Item::rendered(doc.root));
+        } else {
+            items.push(Item::verbatim(doc.root, source, doc.text_start..doc.text_end));
+        }
+    }
+    Ok(items)
+}
+
 impl ResourceList {
+    /// An empty list of the given format.
+    pub fn new(format: Format) -> ResourceList {
+        ResourceList { format, items: Vec::new(), function_config: None, item_indent: 0 }
+    }
+
     /// Reads stdin's bytes, deciding the format from the content.
     pub fn read(bytes: Vec<u8>) -> Result<ResourceList, ReadError> {
-        let source = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            ReadError::NotUtf8 { offset, line }
-        })?;
+        let source = utf8(bytes)?;
         let documents = yaml::parse_documents(&source)?;
         let is_resource_list = documents.len() == 1 && documents[0].root.get("kind").and_then(Node::as_str) == Some(RESOURCE_LIST_KIND);
+        let source: Arc<str> = source.into();
         if is_resource_list {
-            Self::from_resource_list(source, documents.into_iter().next().expect("one document"))
+            Self::from_resource_list(&source, documents.into_iter().next().expect("one document"))
         } else {
-            Self::from_stream(source, documents)
+            let mut list = ResourceList::new(Format::Stream);
+            list.items = stream_items(&source, documents)?;
+            Ok(list)
         }
     }
 
-    fn from_stream(source: String, documents: Vec<Document>) -> Result<ResourceList, ReadError> {
-        let mut items = Vec::new();
-        for (index, doc) in documents.into_iter().enumerate() {
-            if doc.root.is_null() {
-                continue;
-            }
-            check_item(&doc.root, || format!("document {}", index + 1))?;
-            let text = if doc.root.has_alias { Text::Rendered } else { Text::Verbatim(doc.text_start..doc.text_end) };
-            items.push(Item { node: doc.root, text });
+    /// Reads the documents of one file of a package as items that know their file and index
+    /// (the index counts documents as kpt does, empty ones included).
+    pub fn read_file(path: &str, bytes: Vec<u8>) -> Result<Vec<Item>, ReadError> {
+        let source = utf8(bytes)?;
+        let documents = yaml::parse_documents(&source)?;
+        let indices: Vec<usize> = (0..documents.len()).filter(|&i| !documents[i].root.is_null()).collect();
+        let source: Arc<str> = source.into();
+        let mut items = stream_items(&source, documents)?;
+        for (item, index) in items.iter_mut().zip(indices) {
+            item.set_origin(FileRef { path: path.to_string(), index: u32::try_from(index).ok() });
         }
-        Ok(ResourceList { source, format: Format::Stream, items, function_config: None, item_indent: 0 })
+        Ok(items)
     }
 
-    fn from_resource_list(source: String, doc: Document) -> Result<ResourceList, ReadError> {
-        let mut list = ResourceList { source, format: Format::ResourceList, items: Vec::new(), function_config: None, item_indent: 0 };
-        let text = list.source.as_str();
+    fn from_resource_list(source: &Arc<str>, doc: Document) -> Result<ResourceList, ReadError> {
+        let mut list = ResourceList::new(Format::ResourceList);
+        let text: &str = source;
         let items_end = value_end(text, &doc, "items");
         let function_config_end = value_end(text, &doc, "functionConfig");
         let items_key = doc.root.entry("items").map_or(0, |e| e.key_pos.byte);
@@ -299,14 +424,14 @@ impl ResourceList {
                 for (index, node) in nodes.into_iter().enumerate() {
                     check_item(&node, || format!("items[{index}]"))?;
                     let dash = dashes[index].filter(|_| style == yaml::Style::BlockCollection && !node.has_alias);
-                    let text = match dash {
+                    let item = match dash {
                         Some(dash) => {
                             indent.get_or_insert(dash);
-                            Text::Verbatim(starts[index]..starts.get(index + 1).copied().unwrap_or(items_end))
+                            Item::verbatim(node, source, starts[index]..starts.get(index + 1).copied().unwrap_or(items_end))
                         }
-                        None => Text::Rendered,
+                        None => Item::rendered(node),
                     };
-                    list.items.push(Item { node, text });
+                    list.items.push(item);
                 }
                 list.item_indent = indent.unwrap_or(0);
             }
@@ -316,33 +441,35 @@ impl ResourceList {
             check_item(&node, || "functionConfig".into())?;
             let start = line_start(text, node.pos.byte);
             let verbatim = node.style == yaml::Style::BlockCollection && !node.has_alias && text[start..node.pos.byte].trim().is_empty();
-            let text = if verbatim { Text::Verbatim(start..function_config_end) } else { Text::Rendered };
-            list.function_config = Some(Item { node, text });
+            let item = if verbatim { Item::verbatim(node, source, start..function_config_end) } else { Item::rendered(node) };
+            list.function_config = Some(item);
         }
         Ok(list)
     }
 
-    /// The raw input, for edits that need to see an item's original bytes.
-    pub fn source(&self) -> &str {
-        &self.source
+    /// The items with this identity (normally one).
+    pub fn get(&self, id: &ResourceId) -> Option<&Item> {
+        self.items.iter().find(|item| &item.id() == id)
     }
 
-    /// Sets an annotation on item `index`, keeping its text as intact as possible.
-    pub fn set_annotation(&mut self, index: usize, key: &str, value: &str) {
-        let source = &self.source;
-        self.items[index].set_annotation(source, key, value);
+    /// Sets an annotation on every item with this identity, keeping its text as intact as
+    /// possible.
+    pub fn set_annotation(&mut self, id: &ResourceId, key: &str, value: &str) {
+        for item in self.items.iter_mut().filter(|item| &item.id() == id) {
+            item.set_annotation(key, value);
+        }
     }
 
     /// Writes the list in its input format, with `results` when it is a ResourceList.
     pub fn write(&self, results: &[KrmResult]) -> Result<String, String> {
-        let mut out = String::with_capacity(self.source.len() + 4096);
+        let mut out = String::with_capacity(64 * 1024);
         match self.format {
             Format::Stream => {
                 for (i, item) in self.items.iter().enumerate() {
                     if i > 0 {
                         out.push_str("---\n");
                     }
-                    self.push_item(&mut out, item, "", "")?;
+                    push_item(&mut out, item, "", "")?;
                 }
             }
             Format::ResourceList => {
@@ -354,12 +481,12 @@ impl ResourceList {
                     let first = format!("{}- ", " ".repeat(self.item_indent));
                     let rest = " ".repeat(self.item_indent + 2);
                     for item in &self.items {
-                        self.push_item(&mut out, item, &first, &rest)?;
+                        push_item(&mut out, item, &first, &rest)?;
                     }
                 }
                 if let Some(config) = &self.function_config {
                     out.push_str("functionConfig:\n");
-                    self.push_item(&mut out, config, "  ", "  ")?;
+                    push_item(&mut out, config, "  ", "  ")?;
                 }
                 if !results.is_empty() {
                     out.push_str("results:\n");
@@ -369,22 +496,22 @@ impl ResourceList {
         }
         Ok(out)
     }
+}
 
-    fn push_item(&self, out: &mut String, item: &Item, first: &str, rest: &str) -> Result<(), String> {
-        let text = match &item.text {
-            Text::Verbatim(range) => &self.source[range.clone()],
-            Text::Edited(text) => text,
-            Text::Rendered => {
-                yaml::push_indented(out, &yaml::to_yaml(&item.node.to_json())?, first, rest);
-                return Ok(());
-            }
-        };
-        out.push_str(text);
-        if !text.ends_with('\n') {
-            out.push('\n');
+fn push_item(out: &mut String, item: &Item, first: &str, rest: &str) -> Result<(), String> {
+    let text = match &item.text {
+        Text::Verbatim(source, range) => &source[range.clone()],
+        Text::Edited(text) => text,
+        Text::Rendered => {
+            yaml::push_indented(out, &yaml::to_yaml(&item.node.to_json())?, first, rest);
+            return Ok(());
         }
-        Ok(())
+    };
+    out.push_str(text);
+    if !text.ends_with('\n') {
+        out.push('\n');
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -400,7 +527,7 @@ mod tests {
         let input = "kind: ResourceList\nitems:\n- # head\n  # more\n  kind: A\n- # second\n  kind: B\n";
         assert_eq!(roundtrip(input), input.replace("kind: ResourceList\n", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"));
         let list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
-        assert!(list.items.iter().all(|i| matches!(i.text, Text::Verbatim(_))));
+        assert!(list.items.iter().all(Item::is_verbatim));
     }
 
     #[test]
@@ -411,7 +538,7 @@ mod tests {
             .items
             .iter()
             .map(|i| match &i.text {
-                Text::Verbatim(r) => &input[r.clone()],
+                Text::Verbatim(_, r) => &input[r.clone()],
                 _ => panic!("not verbatim"),
             })
             .collect();
@@ -443,7 +570,7 @@ mod tests {
     fn annotations_are_added_as_one_new_line() {
         let input = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # keep\n  annotations:\n    x: 'y'\ndata: {k: 'v'}\n";
         let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
-        list.set_annotation(0, "config.kubernetes.io/local-config", "true");
+        list.items[0].set_annotation("config.kubernetes.io/local-config", "true");
         let out = list.write(&[]).unwrap();
         assert_eq!(out, input.replace("    x: 'y'", "    config.kubernetes.io/local-config: \"true\"\n    x: 'y'"));
     }
@@ -452,7 +579,7 @@ mod tests {
     fn an_annotations_block_is_added_when_missing() {
         let input = "kind: X\nmetadata:\n  name: a\nspec: {}\n";
         let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
-        list.set_annotation(0, "a/b", "c");
+        list.items[0].set_annotation("a/b", "c");
         assert_eq!(list.write(&[]).unwrap(), "kind: X\nmetadata:\n  annotations:\n    a/b: c\n  name: a\nspec: {}\n");
     }
 
@@ -460,7 +587,7 @@ mod tests {
     fn flow_metadata_is_re_rendered() {
         let input = "kind: X\nmetadata: {name: a}\n";
         let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
-        list.set_annotation(0, "a", "b");
+        list.items[0].set_annotation("a", "b");
         assert_eq!(list.write(&[]).unwrap(), "kind: X\nmetadata:\n  name: a\n  annotations:\n    a: b\n");
     }
 

@@ -91,6 +91,12 @@ pub struct Report {
     pub results: Vec<KrmResult>,
 }
 
+/// A point in a [`Report`] to ask later whether errors came after it.
+#[derive(Clone, Copy, Debug)]
+pub struct Checkpoint {
+    errors: usize,
+}
+
 impl Report {
     pub fn push(&mut self, result: KrmResult) {
         self.results.push(result);
@@ -106,5 +112,14 @@ impl Report {
 
     pub fn error_count(&self) -> usize {
         self.results.iter().filter(|r| r.severity == Severity::Error).count()
+    }
+
+    /// Marks this point, for [`Report::errors_since`]: "did checking this part find anything?"
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint { errors: self.error_count() }
+    }
+
+    pub fn errors_since(&self, checkpoint: Checkpoint) -> bool {
+        self.error_count() > checkpoint.errors
     }
 }

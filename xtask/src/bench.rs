@@ -1,18 +1,30 @@
-//! `cargo xtask bench [resources]`: speed and peak memory of a function, stated as ratios
-//! against baselines measured in the same run on the same input, so the figures mean the same
-//! on any machine:
-//! - `cat`, which copies the ResourceList and does nothing else (the floor of any function);
-//! - `kpt fn source` of the same resources as a package: kpt's own read and write, which every
-//!   `kpt fn render` pays anyway.
+//! `cargo xtask bench`: speed and peak memory, stated as ratios against baselines measured in
+//! the same run on the same input, so the figures mean the same on any machine.
+//!
+//! - `bench [resources]` (the ResourceList benchmark): each function against `cat`, which
+//!   copies the ResourceList and does nothing else (the floor of any function), and `kpt fn
+//!   source` of the same resources as a package: kpt's own read and write, which every `kpt fn
+//!   render` pays anyway.
+//! - `bench tree [apps...]` (the tree benchmark): a generated package of N apps rendered by
+//!   `lummo render` against `kpt fn render --allow-exec` running the same two functions.
+//!
+//! Peak RSS is `ru_maxrss` from wait4, which Linux fills with the largest single process among
+//! the child and the descendants it reaped (kpt's exec functions, a pipe's stages): a maximum,
+//! not a sum.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::{Result, root};
 
 const RUNS: usize = 5;
+/// Default tree sizes, in apps; `--quick` uses the first only.
+const TREES: [usize; 3] = [20, 200, 2000];
+/// The bar: lummo at least this many times faster than kpt at `BAR_APPS` apps.
+const BAR_SPEEDUP: f64 = 20.0;
+const BAR_APPS: usize = 200;
 
 struct Measure {
     wall: Duration,
@@ -39,12 +51,109 @@ fn measure_once(command: &mut Command, input: Option<&Path>) -> Result<Measure> 
 }
 
 /// The median wall time and the largest peak RSS of several runs.
-fn measure(command: &mut Command, input: Option<&Path>) -> Result<Measure> {
-    let mut runs: Vec<Measure> = (0..RUNS).map(|_| measure_once(command, input)).collect::<Result<_>>()?;
+fn summarize(mut runs: Vec<Measure>) -> Measure {
     runs.sort_by_key(|m| m.wall);
     let max_rss_kib = runs.iter().map(|m| m.max_rss_kib).max().unwrap_or(0);
-    Ok(Measure { wall: runs[RUNS / 2].wall, max_rss_kib })
+    Measure { wall: runs[runs.len() / 2].wall, max_rss_kib }
 }
+
+fn measure(runs: usize, command: &mut Command, input: Option<&Path>) -> Result<Measure> {
+    Ok(summarize((0..runs).map(|_| measure_once(command, input)).collect::<Result<_>>()?))
+}
+
+/// Like `measure`, but each run gets a fresh copy of `tree` at `scratch`, made before the clock
+/// starts: kpt and `lummo render --in-place` rewrite the package they render.
+fn measure_on_copies(runs: usize, tree: &Path, scratch: &Path, command: impl Fn(&Path) -> Command) -> Result<Measure> {
+    let mut all = Vec::new();
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(scratch);
+        crate::copy_dir(tree, scratch)?;
+        all.push(measure_once(&mut command(scratch), None)?);
+    }
+    Ok(summarize(all))
+}
+
+fn ms(m: &Measure) -> f64 {
+    m.wall.as_secs_f64() * 1e3
+}
+
+fn mib(m: &Measure) -> f64 {
+    m.max_rss_kib as f64 / 1024.0
+}
+
+/// Where cargo put the release binaries: `$CARGO_TARGET_DIR/release` when set (cargo resolves
+/// a relative one against the workspace root, where `build` runs it), else `target/release`.
+fn release_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |dir| root().join(dir));
+    target.join("release")
+}
+
+/// `cargo xtask bench [--no-build] [<resources> | list [resources] | tree [--quick] [apps...]]`.
+pub fn run(args: &[String]) -> Result {
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    if let Some(unknown) = args.iter().find(|a| a.starts_with('-') && !["--no-build", "--quick"].contains(&a.as_str())) {
+        return Err(format!("bench: unknown option {unknown}"));
+    }
+    let words: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
+    let number = |w: &&str| w.parse::<usize>().map_err(|_| format!("bench: {w:?} is not a number"));
+    let default_trees = if flag("--quick") { &TREES[..1] } else { &TREES[..] };
+    // (resources of the ResourceList benchmark, apps of each tree), either may be skipped.
+    let (list, trees): (Option<usize>, Vec<usize>) = match words.as_slice() {
+        [] => (Some(4000), default_trees.to_vec()),
+        ["tree"] => (None, default_trees.to_vec()),
+        ["tree", sizes @ ..] => (None, sizes.iter().map(number).collect::<Result<_>>()?),
+        ["list"] => (Some(4000), vec![]),
+        ["list", n] | [n] => (Some(number(n)?), vec![]),
+        _ => return Err("bench takes a number of resources, or `tree` and numbers of apps".into()),
+    };
+    let lummo = if flag("--no-build") { existing_lummo() } else { build()? };
+    if let Some(count) = list {
+        list_bench(count)?;
+    }
+    if trees.is_empty() { Ok(()) } else { tree_bench(&trees, flag("--quick"), lummo.as_deref()) }
+}
+
+/// Builds the functions (required) and lummo (optional while it is being written: a failed
+/// build means "not built", never a stale binary). Returns lummo's path when built.
+fn build() -> Result<Option<PathBuf>> {
+    let cargo = || {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command.current_dir(root()).args(["build", "--release"]);
+        command
+    };
+    crate::run(cargo().args(["-p", "workloads", "-p", "networking"]))?;
+    if !root().join("crates/lummo/Cargo.toml").exists() {
+        return Ok(None);
+    }
+    match crate::run(cargo().args(["--bin", "lummo"])) {
+        Ok(()) => Ok(existing_lummo()),
+        Err(e) => {
+            eprintln!("bench: lummo did not build ({e}); measuring without it");
+            Ok(None)
+        }
+    }
+}
+
+fn existing_lummo() -> Option<PathBuf> {
+    Some(release_dir().join("lummo")).filter(|p| p.exists())
+}
+
+/// Writes `report` to stdout and to `target/bench/<file>`.
+fn publish(report: &str, file: &str) -> Result {
+    print!("{report}");
+    let path = root().join("target/bench").join(file);
+    std::fs::create_dir_all(path.parent().expect("in target/bench")).map_err(|e| e.to_string())?;
+    std::fs::write(&path, report).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("report written to {}", path.display());
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str) -> Result {
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+// ---- The ResourceList benchmark -------------------------------------------------------------
 
 /// One resource of the synthetic package, in the shapes kpt hands functions.
 fn resource(i: usize) -> String {
@@ -93,8 +202,9 @@ fn workload_input(i: usize) -> String {
 
 /// Writes the ResourceList and the same resources as a kpt package (one file each).
 fn write_inputs(dir: &Path, count: usize) -> Result<usize> {
-    let _ = std::fs::remove_dir_all(dir);
+    // Only this benchmark's files: the tree benchmark's trees and report sit beside them.
     let package = dir.join("pkg");
+    let _ = std::fs::remove_dir_all(&package);
     std::fs::create_dir_all(&package).map_err(|e| e.to_string())?;
     std::fs::write(package.join("Kptfile"), "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n")
         .map_err(|e| e.to_string())?;
@@ -114,29 +224,23 @@ fn write_inputs(dir: &Path, count: usize) -> Result<usize> {
             .map(|l| format!("{}\n", l.get(2..).unwrap_or("")))
             .collect::<String>()
             .replace("    annotations:\n", "");
-        let target = package.join(path);
-        std::fs::create_dir_all(target.parent().expect("nested")).map_err(|e| e.to_string())?;
-        std::fs::write(&target, file).map_err(|e| e.to_string())?;
+        write_file(&package.join(path), &file)?;
     }
     std::fs::write(dir.join("input.yaml"), &list).map_err(|e| e.to_string())?;
     Ok(list.len())
 }
 
-pub fn run(args: &[String]) -> Result {
-    let count: usize = args.first().map_or(Ok(4000), |a| a.parse()).map_err(|_| "bench takes a number of resources")?;
-    run_cargo_build()?;
+fn list_bench(count: usize) -> Result {
     let dir = root().join("target/bench");
     let bytes = write_inputs(&dir, count)?;
     let input = dir.join("input.yaml");
-    let cat = measure(&mut Command::new("cat"), Some(&input))?;
-    let kpt = measure(Command::new("kpt").args(["fn", "source"]).arg(dir.join("pkg")), None)?;
+    let cat = measure(RUNS, &mut Command::new("cat"), Some(&input))?;
+    let kpt = measure(RUNS, Command::new("kpt").args(["fn", "source"]).arg(dir.join("pkg")), None)?;
     let functions: Vec<(String, Measure)> = ["networking", "workloads"]
         .into_iter()
-        .map(|name| Ok((name.to_string(), measure(&mut Command::new(root().join("target/release").join(name)), Some(&input))?)))
+        .map(|name| Ok((name.to_string(), measure(RUNS, &mut Command::new(release_dir().join(name)), Some(&input))?)))
         .collect::<Result<_>>()?;
 
-    let ms = |m: &Measure| m.wall.as_secs_f64() * 1e3;
-    let mib = |m: &Measure| m.max_rss_kib as f64 / 1024.0;
     let mut report = String::new();
     let per_function = count / 200;
     let _ = writeln!(
@@ -161,15 +265,290 @@ pub fn run(args: &[String]) -> Result {
             mib(m) * 1024.0 * 1024.0 / bytes as f64
         );
     }
-    print!("{report}");
-    std::fs::write(dir.join("report.txt"), report).map_err(|e| e.to_string())?;
-    Ok(())
+    publish(&report, "report.txt")
 }
 
-fn run_cargo_build() -> Result {
-    crate::run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).current_dir(root()).args([
-        "build",
-        "--release",
-        "--bins",
-    ]))
+// ---- The tree benchmark ---------------------------------------------------------------------
+
+const KPTFILE: &str = "apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: bench
+  annotations:
+    config.kubernetes.io/local-config: \"true\"
+pipeline:
+  mutators:
+  - exec: workloads
+  - exec: networking
+";
+
+/// A server as teams write it: canary with Datadog analysis, a metrics sidecar, a ConfigMap
+/// and a Vault secret as environment.
+fn app_deployment(i: usize) -> String {
+    format!(
+        "apiVersion: krm.lummo.com/v1
+kind: LummoDeployment
+metadata:
+  name: app-{i}
+spec:
+  part-of: bench
+  app: app-{i}
+  env: prod
+  containers:
+  - image: registry.example.com/app-{i}:1.4.{i}
+    ports: {{http: 8080, grpc: 9090}}
+    configs: [app-{i}-config]
+    secrets:
+    - vault: apps/app-{i}/creds
+    env:
+      LOG_LEVEL: info
+      WORKERS: 4
+    resources: {{cpu: 100m, memory: 128Mi}}
+    probes:
+      readiness: {{http: /healthz}}
+      liveness: {{tcp: http}}
+  - name: metrics-exporter
+    image: registry.example.com/metrics-exporter:0.9.1
+    ports: {{metrics: 9102}}
+    resources: {{cpu: 100m, memory: 128Mi}}
+    probes:
+      readiness: {{tcp: metrics}}
+  strategy:
+    analysis:
+      datadog: {{operation: http.request, errorRPM: 5, p95latency: 500ms}}
+"
+    )
+}
+
+fn app_networking(i: usize) -> String {
+    format!(
+        "apiVersion: krm.lummo.com/v1
+kind: LummoNetworking
+metadata:
+  name: app-{i}
+spec:
+  app: app-{i}
+  part-of: bench
+  domains: [app-{i}.example.com]
+  routes:
+  - match: Path(`/`)
+  - match: PathPrefix(`/api`)
+  - match: PathPrefix(`/admin`)
+    vpn: true
+"
+    )
+}
+
+/// Hand-written, so passed through byte for byte: a comment, a quoted '0755', a block scalar.
+fn app_configmap(i: usize) -> String {
+    format!(
+        "# Settings of app-{i}, read as environment.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-{i}-config
+  labels:
+    app: app-{i}
+data:
+  LISTEN_ADDR: \":8080\"
+  UMASK: '0755'   # octal, kept a string
+  FEATURE_NEW_CHECKOUT: \"on\"
+  STARTUP_SCRIPT: |
+    #!/bin/sh
+    exec /app/server --workers \"$WORKERS\"
+"
+    )
+}
+
+/// Writes the package of `apps` apps at `package` and returns its size in bytes.
+fn write_tree(package: &Path, apps: usize) -> Result<usize> {
+    let _ = std::fs::remove_dir_all(package);
+    write_file(&package.join("Kptfile"), KPTFILE)?;
+    let mut bytes = KPTFILE.len();
+    for i in 0..apps {
+        let app = package.join(format!("apps/app-{i}"));
+        for (file, text) in
+            [("deployment.yaml", app_deployment(i)), ("networking.yaml", app_networking(i)), ("configmap.yaml", app_configmap(i))]
+        {
+            write_file(&app.join(file), &text)?;
+            bytes += text.len();
+        }
+    }
+    Ok(bytes)
+}
+
+/// PATH with the release binaries first, so the Kptfile's `exec: workloads` finds ours.
+fn path_with_binaries() -> String {
+    format!("{}:{}", release_dir().display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn kpt_render(package: &Path) -> Command {
+    let mut command = Command::new("kpt");
+    command.args(["fn", "render", "--allow-exec", "--truncate-output=false"]).arg(package).env("PATH", path_with_binaries());
+    command
+}
+
+fn lummo_render(lummo: &Path, package: &Path, in_place: bool) -> Command {
+    let mut command = Command::new(lummo);
+    command.arg("render").args(in_place.then_some("--in-place")).arg(package);
+    command
+}
+
+/// Runs `command` untimed, keeping its output: a failure is an error carrying its messages.
+fn checked(command: &mut Command) -> Result<String> {
+    let output = command.stdin(Stdio::null()).output().map_err(|e| format!("{command:?}: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(format!("{command:?} failed ({}):\n{stderr}", output.status));
+    }
+    Ok(stderr)
+}
+
+/// Renders a copy with kpt once, untimed, and validates it, so that the timed runs measure a
+/// render that works. Returns the notes for the report (warnings of the functions).
+fn check_kpt_render(tree: &Path, rendered: &Path, apps: usize) -> Result<Vec<String>> {
+    let _ = std::fs::remove_dir_all(rendered);
+    crate::copy_dir(tree, rendered)?;
+    let stderr = checked(&mut kpt_render(rendered))?;
+    let mut notes: Vec<String> = stderr.lines().filter(|l| l.contains("warning")).take(5).map(|l| format!("kpt: {}", l.trim())).collect();
+    if apps <= VALIDATE_UP_TO {
+        checked(Command::new(crate::validator()?).arg(rendered))?;
+        notes.push("validate-manifests: kpt's render is valid".into());
+    } else {
+        notes.push(format!("validate-manifests: skipped above {VALIDATE_UP_TO} apps (slow)"));
+    }
+    Ok(notes)
+}
+
+/// validate-manifests (Python) is slow on thousands of files; the inputs are the same per app.
+const VALIDATE_UP_TO: usize = 200;
+
+/// The same resources as one ResourceList, for the `cat | workloads | networking` reference.
+fn source_resource_list(tree: &Path, list: &Path) -> Result {
+    let file = std::fs::File::create(list).map_err(|e| format!("{}: {e}", list.display()))?;
+    let status = Command::new("kpt").args(["fn", "source"]).arg(tree).stdout(file).status().map_err(|e| e.to_string())?;
+    if status.success() { Ok(()) } else { Err(format!("kpt fn source {} failed ({status})", tree.display())) }
+}
+
+/// The functions without kpt: what the two processes cost on a ResourceList built beforehand.
+fn pipe_command(list: &Path) -> Command {
+    let mut command = Command::new("sh");
+    let (workloads, networking) = (release_dir().join("workloads"), release_dir().join("networking"));
+    command.args(["-c", "\"$1\" < \"$3\" | \"$2\"", "sh"]).arg(workloads).arg(networking).arg(list);
+    command
+}
+
+/// Relative paths of the yaml files that differ between two renders (or exist in one only).
+fn differing_files(a: &Path, b: &Path) -> Vec<String> {
+    let relative = |root: &Path| {
+        let mut files = Vec::new();
+        crate::collect_yaml(root, &mut files);
+        files.into_iter().map(|f| f.strip_prefix(root).expect("inside").to_path_buf()).collect::<std::collections::BTreeSet<_>>()
+    };
+    let (in_a, in_b) = (relative(a), relative(b));
+    in_a.union(&in_b)
+        .filter(|f| std::fs::read(a.join(f)).ok().zip(std::fs::read(b.join(f)).ok()).is_none_or(|(x, y)| x != y))
+        .map(|f| f.display().to_string())
+        .collect()
+}
+
+struct Row {
+    name: &'static str,
+    measure: Measure,
+}
+
+/// lummo's rows: a checked run first (its output compared with kpt's), then the timed ones.
+fn lummo_rows(lummo: &Path, tree: &Path, dir: &Path, runs: usize, notes: &mut Vec<String>) -> Result<Vec<Row>> {
+    let rendered = dir.join("rendered-lummo");
+    let _ = std::fs::remove_dir_all(&rendered);
+    crate::copy_dir(tree, &rendered)?;
+    checked(&mut lummo_render(lummo, &rendered, true))?;
+    let differ = differing_files(&dir.join("rendered-kpt"), &rendered);
+    notes.push(match differ.as_slice() {
+        [] => "lummo render --in-place writes the same files as kpt fn render".into(),
+        [first, ..] => format!("lummo render --in-place: {} files differ from kpt's render, e.g. {first}", differ.len()),
+    });
+    let in_place = measure_on_copies(runs, tree, &dir.join("run"), |copy| lummo_render(lummo, copy, true))?;
+    let stdout = measure(runs, &mut lummo_render(lummo, tree, false), None)?;
+    Ok(vec![Row { name: "lummo render --in-place", measure: in_place }, Row { name: "lummo render > /dev/null", measure: stdout }])
+}
+
+/// Runs per row: fewer for big trees, where kpt takes tens of seconds per render.
+fn runs_for(apps: usize, quick: bool) -> usize {
+    match (quick, apps <= BAR_APPS) {
+        (false, true) => 5,
+        (false, false) | (true, true) => 3,
+        (true, false) => 1,
+    }
+}
+
+/// Measures one tree and appends its table to `report`; returns lummo's speed-up over kpt.
+fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String) -> Result<Option<f64>> {
+    let dir = root().join(format!("target/bench/tree-{apps}"));
+    let tree = dir.join("pkg");
+    let bytes = write_tree(&tree, apps)?;
+    eprintln!("bench: tree of {apps} apps written to {}", tree.display());
+    let mut notes = check_kpt_render(&tree, &dir.join("rendered-kpt"), apps)?;
+    let runs = runs_for(apps, quick);
+    let list = dir.join("resource-list.yaml");
+    source_resource_list(&tree, &list)?;
+    let kpt = measure_on_copies(runs, &tree, &dir.join("run"), kpt_render)?;
+    let mut rows = vec![Row { name: "kpt fn render --allow-exec", measure: kpt }];
+    match lummo {
+        None => {
+            notes.push(format!("lummo not built (no {}): measured kpt and the reference pipe only", release_dir().join("lummo").display()))
+        }
+        Some(bin) => match lummo_rows(bin, &tree, &dir, runs, &mut notes) {
+            Ok(measured) => rows.extend(measured),
+            Err(e) => notes.push(format!("lummo failed, not measured: {}", e.lines().take(6).collect::<Vec<_>>().join("\n  "))),
+        },
+    }
+    rows.push(Row { name: "cat list | workloads | networking", measure: measure(runs, &mut pipe_command(&list), None)? });
+
+    let mut outputs = Vec::new();
+    crate::collect_yaml(&dir.join("rendered-kpt"), &mut outputs);
+    let _ = writeln!(
+        report,
+        "\n{apps} apps: {} input files, {:.2} MB; kpt's render has {} yaml files; median wall of {runs} runs per row, peak RSS the largest",
+        3 * apps + 1,
+        bytes as f64 / 1e6,
+        outputs.len()
+    );
+    write_table(report, &rows);
+    for note in notes {
+        let _ = writeln!(report, "  {note}");
+    }
+    let kpt = &rows[0].measure;
+    Ok(rows.iter().find(|r| r.name == "lummo render --in-place").map(|r| ms(kpt) / ms(&r.measure)))
+}
+
+fn write_table(report: &mut String, rows: &[Row]) {
+    let kpt = &rows[0].measure;
+    let _ = writeln!(report, "  {:<36} {:>11} {:>11} {:>12} {:>12}", "", "wall", "peak RSS", "kpt/row time", "kpt/row RSS");
+    for Row { name, measure: m } in rows {
+        let (speed, memory) = (ms(kpt) / ms(m), mib(kpt) / mib(m));
+        let _ = writeln!(report, "  {name:<36} {:>9.1}ms {:>8.1}MiB {speed:>11.1}x {memory:>11.1}x", ms(m), mib(m));
+    }
+}
+
+fn tree_bench(sizes: &[usize], quick: bool, lummo: Option<&Path>) -> Result {
+    let mut report = String::from(
+        "tree benchmark: `kpt fn render --allow-exec` (exec: workloads, exec: networking) against `lummo render`, fresh copy per run\n\
+         peak RSS: ru_maxrss of the waited child, which includes the descendants it reaped as the largest single process\n\
+         (kpt's row is max(kpt, workloads, networking), the pipe's the largest stage), never a sum\n",
+    );
+    let mut bar = None;
+    for &apps in sizes {
+        let speedup = tree_size(apps, quick, lummo, &mut report)?;
+        if apps == BAR_APPS {
+            bar = Some(speedup);
+        }
+    }
+    let verdict = match bar {
+        None => format!("not measured (no {BAR_APPS}-app tree in this run)"),
+        Some(None) => "not measured (lummo not built or failed)".into(),
+        Some(Some(x)) => format!("{} ({x:.1}x)", if x >= BAR_SPEEDUP { "PASS" } else { "FAIL" }),
+    };
+    let _ = writeln!(report, "\nbar: lummo render --in-place at least {BAR_SPEEDUP:.0}x faster than kpt at {BAR_APPS} apps: {verdict}");
+    publish(&report, "tree-report.txt")
 }

@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    lummo_krm::function::main(networking::Networking::default())
+    lummo_krm::cli::main(&networking::Networking::default())
 }

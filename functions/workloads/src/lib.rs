@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use lummo_inputs::ports;
 use lummo_krm::input::InputKind;
 use lummo_krm::yaml::{Node, Value};
-use lummo_krm::{Function, Generated, Input, Item, Report};
+use lummo_krm::{About, Function, Generated, Input, Report, ResourceList};
 
 pub use settings::Settings;
 use spec::{ContainerSpec, DeploymentSpec, JobSpec};
@@ -34,16 +34,22 @@ pub struct Workloads {
     pub settings: Settings,
 }
 
-impl Function for Workloads {
-    const NAME: &'static str = "workloads";
-    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
-    const HELP: &'static str = include_str!("../README.md");
-    const KINDS: &'static [InputKind] = &[
+pub const ABOUT: About = About {
+    name: "workloads",
+    version: env!("CARGO_PKG_VERSION"),
+    help: include_str!("../README.md"),
+    kinds: &[
         InputKind { kind: DEPLOYMENT, legacy_names: &["LummoRollout"] },
         InputKind::new(JOB),
         InputKind { kind: CRON_JOB, legacy_names: &["LummoCron"] },
         InputKind::new(CONTAINER),
-    ];
+    ],
+};
+
+impl Function for Workloads {
+    fn about(&self) -> &'static About {
+        &ABOUT
+    }
 
     fn migrate(&self, input: &mut Input, report: &mut Report) {
         for (path, message) in migrate(&mut input.node) {
@@ -51,8 +57,7 @@ impl Function for Workloads {
         }
     }
 
-    fn generate(&self, inputs: &[Input], items: &[Item], report: &mut Report) -> Vec<Generated> {
-        let _ = items;
+    fn generate(&self, inputs: &[Input], _resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
         let mut template_specs: Vec<(usize, ContainerSpec)> = Vec::new();
         for (index, input) in inputs.iter().enumerate().filter(|(_, i)| i.kind == CONTAINER) {
             if let Some(spec) = input.decode_spec::<ContainerSpec>(report) {
@@ -66,7 +71,7 @@ impl Function for Workloads {
 
         let mut generated = Vec::new();
         for (index, input) in inputs.iter().enumerate() {
-            let errors_before = report.error_count();
+            let checkpoint = report.checkpoint();
             let objects = match input.kind {
                 DEPLOYMENT => {
                     input.decode_spec::<DeploymentSpec>(report).and_then(|spec| build::server(self, input, &spec, &templates, report))
@@ -74,7 +79,7 @@ impl Function for Workloads {
                 JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| build::job(self, input, &spec, &templates, report)),
                 _ => None,
             };
-            if report.error_count() == errors_before {
+            if !report.errors_since(checkpoint) {
                 generated.extend(objects.into_iter().flatten().map(|object| Generated { input: index, object }));
             }
         }

@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    lummo_krm::function::main(workloads::Workloads::default())
+    lummo_krm::cli::main(&workloads::Workloads::default())
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lummo_krm::testing::{check_tree, copy_dir, kpt_render_ok, read_tree, run_ok, scratch, validate_dir};
+use lummo_testing::{check_tree, copy_dir, kpt_render_ok, read_tree, run_ok, scratch, validate_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_workloads");
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use lummo_krm::testing::{check_golden, validate_outputs};
+use lummo_testing::{check_golden, validate_outputs};
 use workloads::Workloads;
 
 #[test]

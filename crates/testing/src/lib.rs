@@ -1,4 +1,5 @@
-//! Test support shared by every function crate: golden cases and the manifest validator.
+//! Test support shared by every function crate: golden cases, the manifest validator, and
+//! helpers that drive kpt and kubectl. Only ever a dev-dependency.
 //!
 //! A golden case is a folder with `input.yaml` (a ResourceList, or a stream when `config.yaml`
 //! is present, which is then the config file of a standalone run) and the expected
@@ -8,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::function::{ConfigFile, Function, Outcome, process};
+use lummo_krm::function::{ConfigFile, Function, Outcome, process};
 
 /// Runs one golden case folder through `function`.
-pub fn run_case<F: Function>(function: &F, dir: &Path) -> Outcome {
+pub fn run_case(function: &dyn Function, dir: &Path) -> Outcome {
     let input = std::fs::read(dir.join("input.yaml")).unwrap_or_default();
     let config = std::fs::read_to_string(dir.join("config.yaml")).ok().map(|text| ConfigFile { path: "config.yaml".into(), text });
     process(function, input, config)
@@ -19,7 +20,7 @@ pub fn run_case<F: Function>(function: &F, dir: &Path) -> Outcome {
 
 /// Compares (or with `BLESS=1` rewrites) every case under `cases_dir`; returns the paths of the
 /// outputs of successful runs so that callers can validate them. Panics listing every mismatch.
-pub fn check_golden<F: Function>(function: &F, cases_dir: &Path) -> Vec<PathBuf> {
+pub fn check_golden(function: &dyn Function, cases_dir: &Path) -> Vec<PathBuf> {
     let bless = std::env::var_os("BLESS").is_some();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir)
         .unwrap_or_else(|e| panic!("{}: {e}", cases_dir.display()))
@@ -82,9 +83,9 @@ pub fn validate_outputs(manifest_dir: &str, outputs: &[PathBuf]) {
     let mut count = 0;
     for (i, path) in outputs.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
-        let Ok(list) = crate::resource_list::ResourceList::read(text.into_bytes()) else { continue };
+        let Ok(list) = lummo_krm::ResourceList::read(text.into_bytes()) else { continue };
         for (j, item) in list.items.iter().enumerate() {
-            let yaml = crate::yaml::to_yaml(&item.node.to_json()).unwrap();
+            let yaml = lummo_krm::yaml::to_yaml(&item.node().to_json()).unwrap();
             std::fs::write(scratch.join(format!("{i:03}-{j:03}.yaml")), yaml).unwrap();
             count += 1;
         }
