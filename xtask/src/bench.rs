@@ -454,6 +454,7 @@ fn differing_files(a: &Path, b: &Path) -> Vec<String> {
 
 struct Row {
     name: &'static str,
+    runs: usize,
     measure: Measure,
 }
 
@@ -470,15 +471,19 @@ fn lummo_rows(lummo: &Path, tree: &Path, dir: &Path, runs: usize, notes: &mut Ve
     });
     let in_place = measure_on_copies(runs, tree, &dir.join("run"), |copy| lummo_render(lummo, copy, true))?;
     let stdout = measure(runs, &mut lummo_render(lummo, tree, false), None)?;
-    Ok(vec![Row { name: "lummo render --in-place", measure: in_place }, Row { name: "lummo render > /dev/null", measure: stdout }])
+    Ok(vec![
+        Row { name: "lummo render --in-place", runs, measure: in_place },
+        Row { name: "lummo render > /dev/null", runs, measure: stdout },
+    ])
 }
 
-/// Runs per row: fewer for big trees, where kpt takes tens of seconds per render.
-fn runs_for(apps: usize, quick: bool) -> usize {
-    match (quick, apps <= BAR_APPS) {
-        (false, true) => 5,
-        (false, false) | (true, true) => 3,
-        (true, false) => 1,
+/// kpt's runs: fewer for big trees, where one render takes a minute or more. The other rows
+/// take a small fraction of that and always get `RUNS` (`--quick`: 3).
+fn kpt_runs(apps: usize, quick: bool) -> usize {
+    match (quick, apps) {
+        (false, ..=200) => RUNS,
+        (false, ..=1000) | (true, ..=200) => 3,
+        _ => 1,
     }
 }
 
@@ -489,11 +494,11 @@ fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String
     let bytes = write_tree(&tree, apps)?;
     eprintln!("bench: tree of {apps} apps written to {}", tree.display());
     let mut notes = check_kpt_render(&tree, &dir.join("rendered-kpt"), apps)?;
-    let runs = runs_for(apps, quick);
     let list = dir.join("resource-list.yaml");
     source_resource_list(&tree, &list)?;
-    let kpt = measure_on_copies(runs, &tree, &dir.join("run"), kpt_render)?;
-    let mut rows = vec![Row { name: "kpt fn render --allow-exec", measure: kpt }];
+    let (kpt_runs, runs) = (kpt_runs(apps, quick), if quick { 3 } else { RUNS });
+    let kpt = measure_on_copies(kpt_runs, &tree, &dir.join("run"), kpt_render)?;
+    let mut rows = vec![Row { name: "kpt fn render --allow-exec", runs: kpt_runs, measure: kpt }];
     match lummo {
         None => {
             notes.push(format!("lummo not built (no {}): measured kpt and the reference pipe only", release_dir().join("lummo").display()))
@@ -503,13 +508,13 @@ fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String
             Err(e) => notes.push(format!("lummo failed, not measured: {}", e.lines().take(6).collect::<Vec<_>>().join("\n  "))),
         },
     }
-    rows.push(Row { name: "cat list | workloads | networking", measure: measure(runs, &mut pipe_command(&list), None)? });
+    rows.push(Row { name: "cat list | workloads | networking", runs, measure: measure(runs, &mut pipe_command(&list), None)? });
 
     let mut outputs = Vec::new();
     crate::collect_yaml(&dir.join("rendered-kpt"), &mut outputs);
     let _ = writeln!(
         report,
-        "\n{apps} apps: {} input files, {:.2} MB; kpt's render has {} yaml files; median wall of {runs} runs per row, peak RSS the largest",
+        "\n{apps} apps: {} input files, {:.2} MB; kpt's render has {} yaml files; wall: median of the runs, peak RSS: the largest",
         3 * apps + 1,
         bytes as f64 / 1e6,
         outputs.len()
@@ -524,10 +529,10 @@ fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String
 
 fn write_table(report: &mut String, rows: &[Row]) {
     let kpt = &rows[0].measure;
-    let _ = writeln!(report, "  {:<36} {:>11} {:>11} {:>12} {:>12}", "", "wall", "peak RSS", "kpt/row time", "kpt/row RSS");
-    for Row { name, measure: m } in rows {
+    let _ = writeln!(report, "  {:<34} {:>4} {:>11} {:>11} {:>12} {:>12}", "", "runs", "wall", "peak RSS", "kpt/row time", "kpt/row RSS");
+    for Row { name, runs, measure: m } in rows {
         let (speed, memory) = (ms(kpt) / ms(m), mib(kpt) / mib(m));
-        let _ = writeln!(report, "  {name:<36} {:>9.1}ms {:>8.1}MiB {speed:>11.1}x {memory:>11.1}x", ms(m), mib(m));
+        let _ = writeln!(report, "  {name:<34} {runs:>4} {:>9.1}ms {:>8.1}MiB {speed:>11.1}x {memory:>11.1}x", ms(m), mib(m));
     }
 }
 

@@ -18,7 +18,14 @@ tasks:
             kpt, print the manifests and validate them
   image     build each function's container image (lummo/<function>:<version> and :dev),
             FROM scratch with a static binary
-  bench     measure a function against baselines in the same run (speed and memory ratios)
+  bench [--no-build]
+            both benchmarks below, each against baselines measured in the same run (speed
+            and memory ratios); reports in target/bench/ (--no-build: use the binaries as built)
+  bench <resources> | bench list [resources]
+            each function on a ResourceList (default 4000 resources) against cat and kpt fn source
+  bench tree [--quick] [apps...]
+            lummo render against kpt fn render --allow-exec on generated packages of that many
+            apps (default 20 200 2000; --quick: 20 apps and 3 runs per row)
   bless     rewrite the golden files from the current code (review the diff line by line!)
 ";
 
