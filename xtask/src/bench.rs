@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: speed and peak memory, stated as ratios against baselines measured in
 //! the same run on the same input, so the figures mean the same on any machine.
 //!
-//! - `bench [resources]` (the ResourceList benchmark): each function against `cat`, which
+//! `bench` runs both of these (`--no-build`: with the binaries as they are):
+//! - `bench <resources>` (the ResourceList benchmark): each function against `cat`, which
 //!   copies the ResourceList and does nothing else (the floor of any function), and `kpt fn
 //!   source` of the same resources as a package: kpt's own read and write, which every `kpt fn
 //!   render` pays anyway.
@@ -467,7 +468,7 @@ fn lummo_rows(lummo: &Path, tree: &Path, dir: &Path, runs: usize, notes: &mut Ve
     let differ = differing_files(&dir.join("rendered-kpt"), &rendered);
     notes.push(match differ.as_slice() {
         [] => "lummo render --in-place writes the same files as kpt fn render".into(),
-        [first, ..] => format!("lummo render --in-place: {} files differ from kpt's render, e.g. {first}", differ.len()),
+        [first, ..] => format!("lummo render --in-place: {} yaml files differ from kpt's render, e.g. {first}", differ.len()),
     });
     let in_place = measure_on_copies(runs, tree, &dir.join("run"), |copy| lummo_render(lummo, copy, true))?;
     let stdout = measure(runs, &mut lummo_render(lummo, tree, false), None)?;
@@ -508,7 +509,7 @@ fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String
             Err(e) => notes.push(format!("lummo failed, not measured: {}", e.lines().take(6).collect::<Vec<_>>().join("\n  "))),
         },
     }
-    rows.push(Row { name: "cat list | workloads | networking", runs, measure: measure(runs, &mut pipe_command(&list), None)? });
+    rows.push(Row { name: "workloads < list | networking", runs, measure: measure(runs, &mut pipe_command(&list), None)? });
 
     let mut outputs = Vec::new();
     crate::collect_yaml(&dir.join("rendered-kpt"), &mut outputs);

@@ -1,0 +1,148 @@
+//! `lummo`: every Lummo function in one binary, for people, CI and ArgoCD.
+//!
+//! Invoked under a function's name (a link named `networking` to this binary), it is that
+//! function, exactly as its own binary would be.
+
+mod ignore;
+mod kptfile;
+mod output;
+mod package;
+mod registry;
+mod render;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use lummo_krm::results::KrmResult;
+
+const HELP: &str = include_str!("../README.md");
+
+const USAGE: &str = "usage: lummo render [-o OUT | --in-place] DIR...   render packages with every Lummo function, print the manifests
+       lummo check DIR...                          check the Lummo inputs of packages, write nothing
+       lummo fn NAME [ARGS...]                     run one function, in any of its modes (NAME --help)
+       lummo functions                             list the functions, in pipeline order
+       lummo --help | --version
+";
+
+fn main() -> ExitCode {
+    lummo_krm::log::init();
+    let mut args = std::env::args();
+    let program = args.next().map(PathBuf::from).and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let args: Vec<String> = args.collect();
+    if let Some(function) = program.as_deref().and_then(registry::find) {
+        return lummo_krm::cli::run(function.as_ref(), &args);
+    }
+    match args.first().map(String::as_str) {
+        Some("render") => render(&args[1..]),
+        Some("check") => check(&args[1..]),
+        Some("fn") => run_function(&args[1..]),
+        Some("functions") => {
+            for function in registry::functions() {
+                println!("{}", function.about().name);
+            }
+            ExitCode::SUCCESS
+        }
+        Some("-h" | "--help") => {
+            print!("{HELP}\n{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some("-V" | "--version") => {
+            println!("lummo {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        _ => usage_error("name a command"),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprint!("lummo: {message}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn run_function(args: &[String]) -> ExitCode {
+    let Some((name, rest)) = args.split_first() else { return usage_error("fn needs a function name") };
+    match registry::find(name) {
+        Some(function) => lummo_krm::cli::run(function.as_ref(), rest),
+        None => usage_error(&format!("no function {name:?} (functions: {})", registry::names().join(", "))),
+    }
+}
+
+/// Where `render` puts its result.
+enum Destination {
+    Stdout,
+    Folder(PathBuf),
+    InPlace,
+}
+
+fn render(args: &[String]) -> ExitCode {
+    let mut destination = Destination::Stdout;
+    let mut dirs = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-o" | "--output" => match args.next() {
+                Some(out) => destination = Destination::Folder(out.into()),
+                None => return usage_error("-o needs a folder"),
+            },
+            "--in-place" => destination = Destination::InPlace,
+            flag if flag.starts_with('-') => return usage_error(&format!("unknown option {flag}")),
+            dir => dirs.push(PathBuf::from(dir)),
+        }
+    }
+    let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
+    let written = match destination {
+        Destination::Stdout => output::print(&rendered),
+        Destination::Folder(out) => output::write_folder(&rendered, &out),
+        Destination::InPlace => output::write_in_place(&rendered),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(args: &[String]) -> ExitCode {
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+        return usage_error(&format!("unknown option {flag}"));
+    }
+    let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
+    let inputs: usize = rendered.iter().filter_map(|r| r.package.as_ref()).map(output::count_inputs).sum();
+    eprintln!("lummo check: {} package(s), {inputs} Lummo input(s), no errors", rendered.len());
+    ExitCode::SUCCESS
+}
+
+/// Renders the packages of `dirs`, prints every result on stderr, and returns the renders when
+/// none has an error (all or nothing).
+fn render_dirs(dirs: &[PathBuf]) -> Option<Vec<render::Rendered>> {
+    if dirs.is_empty() {
+        usage_error("name at least one package folder");
+        return None;
+    }
+    let mut roots = Vec::new();
+    for dir in dirs {
+        match package::discover(dir) {
+            Ok(found) => roots.extend(found),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return None;
+            }
+        }
+    }
+    let functions = registry::functions();
+    let functions: Vec<&dyn lummo_krm::Function> = functions.iter().map(|f| f.as_ref()).collect();
+    let rendered = render::render_all(&roots, &functions);
+    let results: Vec<KrmResult> = rendered.iter().flat_map(render::Rendered::results_for_people).collect();
+    let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
+    let failed = rendered.iter().filter(|r| r.has_errors()).count();
+    if failed > 0 {
+        let (errors, _) = lummo_krm::function::summary(&results);
+        eprintln!("lummo: {errors} error(s) in {failed} of {} package(s): nothing was written", rendered.len());
+        return None;
+    }
+    Some(rendered)
+}

@@ -1,0 +1,205 @@
+//! Packages on disk, read and written the way `kpt fn render` does.
+//!
+//! Reading: every `.yaml`, `.yml` and `.json` file under the package folder, hidden ones
+//! included (kpt 1.0 reads them too), except what `.krmignore` lists. The Kptfile is an item
+//! like any other. Each item knows its file and document index, without kpt's bookkeeping
+//! annotations in the resource itself.
+//!
+//! Writing in place: a file whose items all came back untouched is not written; a file whose
+//! items were all removed is deleted; every other file is written from its items in index order.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lummo_krm::results::{FileRef, KrmResult, Severity};
+use lummo_krm::{Item, ResourceList};
+
+use crate::ignore::Ignore;
+
+/// One package: its folder, the files read from it, and its resources.
+pub struct Package {
+    /// Relative path (with `/`) → the items read from it, to know later what changed.
+    files: BTreeMap<String, FileState>,
+    pub list: ResourceList,
+}
+
+struct FileState {
+    bytes: Vec<u8>,
+    items: usize,
+}
+
+/// The packages under `dir`: `dir` itself when it has a Kptfile or no package below it, else
+/// the topmost folders below it that have one (so `lummo check .` in a repository checks each
+/// package on its own).
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    if !dir.is_dir() {
+        return Err(format!("{}: not a folder", dir.display()));
+    }
+    if dir.join("Kptfile").is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    find_kptfiles(dir, &mut found)?;
+    if found.is_empty() {
+        found.push(dir.to_path_buf());
+    }
+    Ok(found)
+}
+
+fn find_kptfiles(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
+    for entry in sorted_entries(dir)? {
+        if entry.is_dir() && !is_symlink(&entry) {
+            if entry.join("Kptfile").is_file() {
+                found.push(entry);
+            } else {
+                find_kptfiles(&entry, found)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn is_symlink(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn is_resource_file(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name == "Kptfile" || path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+}
+
+/// An error about a file of the package.
+fn file_error(path: &str, message: impl Into<String>) -> KrmResult {
+    let mut result = KrmResult::new(Severity::Error, message);
+    result.file = Some(FileRef { path: path.to_string(), index: None });
+    result
+}
+
+impl Package {
+    /// Reads the package at `root`; every unreadable file is reported, not only the first.
+    pub fn read(root: &Path) -> Result<Package, Vec<KrmResult>> {
+        let ignore = Ignore::read(root);
+        let mut paths = Vec::new();
+        collect_files(root, root, &ignore, &mut paths).map_err(|e| vec![KrmResult::new(Severity::Error, e)])?;
+        let mut package = Package { files: BTreeMap::new(), list: ResourceList::new(lummo_krm::resource_list::Format::Stream) };
+        let mut errors = Vec::new();
+        for relative in paths {
+            let bytes = match std::fs::read(root.join(&relative)) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    errors.push(file_error(&relative, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            match ResourceList::read_file(&relative, bytes.clone()) {
+                Ok(items) => {
+                    for item in &items {
+                        if item.api_version().is_empty() || item.kind().is_empty() {
+                            errors.push(item.result(KrmResult::new(
+                                Severity::Error,
+                                "not a Kubernetes resource (it needs apiVersion and kind): kpt refuses it too; list the file in .krmignore to leave it out",
+                            )));
+                        }
+                    }
+                    package.files.insert(relative, FileState { bytes, items: items.len() });
+                    package.list.items.extend(items);
+                }
+                Err(e) => errors.push(file_error(&relative, e.to_string())),
+            }
+        }
+        if errors.is_empty() { Ok(package) } else { Err(errors) }
+    }
+
+    /// The files to write and delete so the folder holds the rendered items.
+    pub fn changes(&self) -> Result<Changes, String> {
+        let mut by_file: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+        for item in &self.list.items {
+            let Some(file) = item.file() else { return Err(format!("{} has no file to be written to", item.id())) };
+            by_file.entry(file.path).or_default().push(item);
+        }
+        let mut changes = Changes::default();
+        for (path, mut items) in by_file {
+            let unchanged = self.files.get(&path).is_some_and(|f| f.items == items.len()) && items.iter().all(|i| i.is_verbatim());
+            if unchanged {
+                continue;
+            }
+            items.sort_by_key(|item| item.file().and_then(|f| f.index).unwrap_or(0));
+            let text = file_text(&path, &items)?;
+            if self.files.get(&path).is_none_or(|f| f.bytes != text.as_bytes()) {
+                changes.write.push((path, text));
+            }
+        }
+        let written: Vec<&String> = changes.write.iter().map(|(p, _)| p).collect();
+        for (path, state) in &self.files {
+            let still_has_items = self.list.items.iter().any(|i| i.file().is_some_and(|f| &f.path == path));
+            if state.items > 0 && !still_has_items && !written.contains(&path) {
+                changes.delete.push(path.clone());
+            }
+        }
+        Ok(changes)
+    }
+}
+
+fn collect_files(root: &Path, dir: &Path, ignore: &Ignore, out: &mut Vec<String>) -> Result<(), String> {
+    for path in sorted_entries(dir)? {
+        let relative = path.strip_prefix(root).expect("below the root").to_string_lossy().replace('\\', "/");
+        if ignore.matches(&relative, path.is_dir()) {
+            continue;
+        }
+        if path.is_dir() {
+            if !is_symlink(&path) {
+                collect_files(root, &path, ignore, out)?;
+            }
+        } else if is_resource_file(&path) {
+            out.push(relative);
+        }
+    }
+    Ok(())
+}
+
+/// A file's new text: its items as a YAML stream, or as JSON for a `.json` file.
+fn file_text(path: &str, items: &[&Item]) -> Result<String, String> {
+    if path.ends_with(".json") && items.len() == 1 && !items[0].is_verbatim() {
+        let json = serde_json::to_string_pretty(&items[0].node().to_json()).map_err(|e| e.to_string())?;
+        return Ok(json + "\n");
+    }
+    let mut text = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push_str("---\n");
+        }
+        text.push_str(&item.to_yaml()?);
+    }
+    Ok(text)
+}
+
+/// What an in-place render does to a package's folder.
+#[derive(Default, Debug)]
+pub struct Changes {
+    pub write: Vec<(String, String)>,
+    pub delete: Vec<String>,
+}
+
+impl Changes {
+    pub fn apply(&self, root: &Path) -> Result<(), String> {
+        for (path, text) in &self.write {
+            let target = root.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+        for path in &self.delete {
+            let target = root.join(path);
+            std::fs::remove_file(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+        Ok(())
+    }
+}

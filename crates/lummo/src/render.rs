@@ -1,0 +1,140 @@
+//! Rendering packages: read, run the pipeline in memory, and hand back the manifests to apply,
+//! the files to change, and every result. Packages render independently, on every core.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use lummo_krm::engine::run_pipeline;
+use lummo_krm::resource_list::annotations;
+use lummo_krm::results::{KrmResult, Report};
+use lummo_krm::{Function, Item};
+
+use crate::kptfile;
+use crate::package::Package;
+
+/// One package after its render.
+pub struct Rendered {
+    pub root: PathBuf,
+    /// `None` when it could not be read.
+    pub package: Option<Package>,
+    pub results: Vec<KrmResult>,
+}
+
+impl Rendered {
+    pub fn has_errors(&self) -> bool {
+        self.package.is_none() || self.results.iter().any(|r| r.severity == lummo_krm::Severity::Error)
+    }
+
+    /// Results with file paths as the user knows them (below the folder they named).
+    pub fn results_for_people(&self) -> Vec<KrmResult> {
+        let mut results = self.results.clone();
+        for result in &mut results {
+            if let Some(file) = &mut result.file {
+                file.path = self.root.join(&file.path).display().to_string();
+            }
+        }
+        results
+    }
+}
+
+/// Renders one package with `functions`, in their order.
+pub fn render(root: &Path, functions: &[&dyn Function]) -> Rendered {
+    let _span = tracing::debug_span!("package", root = %root.display()).entered();
+    let mut package = match tracing::debug_span!("read").in_scope(|| Package::read(root)) {
+        Ok(package) => package,
+        Err(results) => return Rendered { root: root.to_path_buf(), package: None, results },
+    };
+    let names: Vec<&str> = functions.iter().map(|f| f.about().name).collect();
+    let mut report = Report { results: kptfile::foreign_functions(&package.list, &names) };
+    run_pipeline(functions, &mut package.list, &mut report);
+    Rendered { root: root.to_path_buf(), package: Some(package), results: report.results }
+}
+
+/// Renders every package, as many at once as there are cores; results keep the given order.
+pub fn render_all(roots: &[PathBuf], functions: &[&dyn Function]) -> Vec<Rendered> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(roots.len()).max(1);
+    if workers == 1 {
+        return roots.iter().map(|root| render(root, functions)).collect();
+    }
+    let next = Mutex::new(0usize);
+    let done: Mutex<Vec<(usize, Rendered)>> = Mutex::new(Vec::with_capacity(roots.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = {
+                        let mut next = next.lock().expect("no panics while held");
+                        *next += 1;
+                        *next - 1
+                    };
+                    let Some(root) = roots.get(index) else { break };
+                    let rendered = render(root, functions);
+                    done.lock().expect("no panics while held").push((index, rendered));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().expect("threads joined");
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, rendered)| rendered).collect()
+}
+
+/// Annotations kpt and kustomize keep their bookkeeping in; none of them belongs in a cluster.
+fn is_bookkeeping(key: &str) -> bool {
+    key == annotations::PATH || key == annotations::INDEX || key == "config.k8s.io/id" || key.starts_with("internal.config.kubernetes.io/")
+}
+
+fn is_local_config(item: &Item) -> bool {
+    item.annotation(annotations::LOCAL_CONFIG) == Some("true") || (item.kind() == "Kptfile" && item.api_version().starts_with("kpt.dev/"))
+}
+
+/// The resources to apply: no inputs or other local config, no bookkeeping annotations, in
+/// the order of their files.
+pub fn manifests(package: &Package) -> Vec<Item> {
+    let mut items: Vec<Item> = package.list.items.iter().filter(|item| !is_local_config(item)).cloned().collect();
+    for item in &mut items {
+        let keys: Vec<String> = item
+            .node()
+            .at(&["metadata", "annotations"])
+            .and_then(|a| a.entries())
+            .into_iter()
+            .flatten()
+            .map(|e| e.key.clone())
+            .filter(|key| is_bookkeeping(key))
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let metadata = item.node_mut().map_at("metadata");
+        let annotations = metadata.map_at("annotations");
+        for key in keys {
+            annotations.remove(&key);
+        }
+        if annotations.entries().is_some_and(<[_]>::is_empty) {
+            metadata.remove("annotations");
+        }
+    }
+    items.sort_by_cached_key(|item| item.file().map(|f| (f.path, f.index.unwrap_or(0))));
+    items
+}
+
+/// A YAML stream of `items`.
+pub fn stream(items: &[Item]) -> Result<String, String> {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&item.to_yaml()?);
+    }
+    Ok(out)
+}
+
+/// `<kind>_<name>.yaml`, in a folder per namespace: one file per resource for `-o`.
+pub fn file_name(item: &Item) -> String {
+    let file = format!("{}_{}.yaml", item.kind().to_lowercase(), item.name());
+    match item.namespace() {
+        "" => file,
+        namespace => format!("{namespace}/{file}"),
+    }
+}
