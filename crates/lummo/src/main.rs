@@ -90,6 +90,9 @@ fn render(args: &[String]) -> ExitCode {
             dir => dirs.push(PathBuf::from(dir)),
         }
     }
+    if dirs.is_empty() {
+        return usage_error("name at least one package folder");
+    }
     let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
     let written = match destination {
         Destination::Stdout => output::print(&rendered),
@@ -110,6 +113,9 @@ fn check(args: &[String]) -> ExitCode {
         return usage_error(&format!("unknown option {flag}"));
     }
     let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    if dirs.is_empty() {
+        return usage_error("name at least one package folder");
+    }
     let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
     let inputs: usize = rendered.iter().filter_map(|r| r.package.as_ref()).map(output::count_inputs).sum();
     eprintln!("lummo check: {} package(s), {inputs} Lummo input(s), no errors", rendered.len());
@@ -119,10 +125,6 @@ fn check(args: &[String]) -> ExitCode {
 /// Renders the packages of `dirs`, prints every result on stderr, and returns the renders when
 /// none has an error (all or nothing).
 fn render_dirs(dirs: &[PathBuf]) -> Option<Vec<render::Rendered>> {
-    if dirs.is_empty() {
-        usage_error("name at least one package folder");
-        return None;
-    }
     let mut roots = Vec::new();
     for dir in dirs {
         match package::discover(dir) {

@@ -75,12 +75,15 @@ fn is_resource_file(path: &Path) -> bool {
     name == "Kptfile" || path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
 }
 
-/// An error about a file of the package.
-fn file_error(path: &str, message: impl Into<String>) -> KrmResult {
+/// An error about a file of the package (or one document of it).
+fn file_error(path: &str, index: Option<u32>, message: impl Into<String>) -> KrmResult {
     let mut result = KrmResult::new(Severity::Error, message);
-    result.file = Some(FileRef { path: path.to_string(), index: None });
+    result.file = Some(FileRef { path: path.to_string(), index });
     result
 }
+
+const NOT_A_RESOURCE: &str =
+    "not a Kubernetes resource (it needs apiVersion and kind): kpt refuses it too; list the file in .krmignore to leave it out";
 
 impl Package {
     /// Reads the package at `root`; every unreadable file is reported, not only the first.
@@ -94,24 +97,20 @@ impl Package {
             let bytes = match std::fs::read(root.join(&relative)) {
                 Ok(bytes) => bytes,
                 Err(e) => {
-                    errors.push(file_error(&relative, format!("cannot read: {e}")));
+                    errors.push(file_error(&relative, None, format!("cannot read: {e}")));
                     continue;
                 }
             };
             match ResourceList::read_file(&relative, bytes.clone()) {
                 Ok(items) => {
-                    for item in &items {
-                        if item.api_version().is_empty() || item.kind().is_empty() {
-                            errors.push(item.result(KrmResult::new(
-                                Severity::Error,
-                                "not a Kubernetes resource (it needs apiVersion and kind): kpt refuses it too; list the file in .krmignore to leave it out",
-                            )));
-                        }
+                    for item in items.iter().filter(|item| item.api_version().is_empty() || item.kind().is_empty()) {
+                        let index = item.file().and_then(|f| f.index);
+                        errors.push(file_error(&relative, index, NOT_A_RESOURCE));
                     }
                     package.files.insert(relative, FileState { bytes, items: items.len() });
                     package.list.items.extend(items);
                 }
-                Err(e) => errors.push(file_error(&relative, e.to_string())),
+                Err(e) => errors.push(file_error(&relative, None, e.to_string())),
             }
         }
         if errors.is_empty() { Ok(package) } else { Err(errors) }

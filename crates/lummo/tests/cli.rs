@@ -1,0 +1,152 @@
+//! `lummo` as people and CI run it: errors, all or nothing, exit codes, warnings, `fn`, links.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use lummo_testing::{copy_dir, read_tree, run_ok, scratch};
+
+const LUMMO: &str = env!("CARGO_BIN_EXE_lummo");
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+fn example(name: &str) -> PathBuf {
+    Path::new(MANIFEST_DIR).join("../../Kptfile.examples").join(name)
+}
+
+fn lummo(args: &[&str]) -> Output {
+    Command::new(LUMMO).args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Two copies of the networking example, the second with a mistake.
+fn good_and_bad(name: &str) -> (PathBuf, PathBuf) {
+    let root = scratch(name);
+    let (good, bad) = (root.join("good"), root.join("bad"));
+    copy_dir(&example("networking"), &good);
+    copy_dir(&example("networking"), &bad);
+    let input = bad.join("networking.yaml");
+    let broken = std::fs::read_to_string(&input).unwrap().replace("routes:", "rotues:");
+    std::fs::write(input, broken).unwrap();
+    (good, bad)
+}
+
+#[test]
+fn an_error_in_any_package_prints_and_writes_nothing_and_names_the_field() {
+    let (good, bad) = good_and_bad("all-or-nothing");
+    let before = (read_tree(&good), read_tree(&bad));
+    for args in [vec!["render"], vec!["render", "--in-place"], vec!["check"]] {
+        let mut command = args.clone();
+        command.extend([good.to_str().unwrap(), bad.to_str().unwrap()]);
+        let output = lummo(&command);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?} printed:\n{}", text(&output.stdout));
+        let stderr = text(&output.stderr);
+        let expected =
+            format!("error: {}/networking.yaml: LummoNetworking/test: spec.rotues: unknown field, did you mean \"routes\"?", bad.display());
+        assert!(stderr.contains(&expected), "{args:?}:\n{stderr}");
+        assert!(stderr.contains("in 1 of 2 package(s): nothing was written"), "{stderr}");
+    }
+    let out = good.parent().unwrap().join("out");
+    assert_eq!(lummo(&["render", "-o", out.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap()]).status.code(), Some(1));
+    assert!(!out.exists(), "-o wrote a folder despite the error");
+    assert_eq!((read_tree(&good), read_tree(&bad)), before, "a failed render changed files");
+}
+
+#[test]
+fn check_reports_every_package_and_passes_clean_ones() {
+    let output = lummo(&["check", example("networking").to_str().unwrap(), example("workloads-networking").to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    assert_eq!(text(&output.stderr), "lummo check: 2 package(s), 6 Lummo input(s), no errors\n");
+    // A folder without a Kptfile stands for the packages below it.
+    let output = lummo(&["check", example("").to_str().unwrap()]);
+    assert!(text(&output.stderr).starts_with("lummo check: 2 package(s)"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn a_kptfile_with_other_functions_gets_a_warning() {
+    let dir = scratch("foreign-function").join("pkg");
+    copy_dir(&example("networking"), &dir);
+    let kptfile = dir.join("Kptfile");
+    let text_before = std::fs::read_to_string(&kptfile).unwrap();
+    std::fs::write(&kptfile, text_before + "  - image: gcr.io/kpt-fn/set-namespace:v0.4\n").unwrap();
+    let output = lummo(&["render", dir.to_str().unwrap()]);
+    assert!(output.status.success());
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "warning: {}/Kptfile: Kptfile/networking: pipeline.mutators[1]: lummo render runs only the Lummo functions, not \"gcr.io/kpt-fn/set-namespace:v0.4\": render this package with kpt fn render\n",
+            dir.display()
+        )
+    );
+}
+
+#[test]
+fn output_folders_are_new_empty_or_ours() {
+    let root = scratch("output-folder");
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("mine.txt"), "someone's file").unwrap();
+    let output = lummo(&["render", "-o", out.to_str().unwrap(), example("networking").to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("is not empty and was not written by lummo render -o"), "{}", text(&output.stderr));
+    std::fs::remove_file(out.join("mine.txt")).unwrap();
+    for _ in 0..2 {
+        run_ok(Command::new(LUMMO).args(["render", "-o"]).arg(&out).arg(example("workloads-networking")));
+    }
+    let files: Vec<String> = read_tree(&out).into_keys().collect();
+    assert!(files.contains(&"rollout_test-server.yaml".to_string()) && files.contains(&".lummo-render".to_string()), "{files:?}");
+    // Rendering a smaller package replaces the folder: nothing of the earlier render is left.
+    run_ok(Command::new(LUMMO).args(["render", "-o"]).arg(&out).arg(example("networking")));
+    assert!(!read_tree(&out).contains_key("rollout_test-server.yaml"));
+}
+
+#[test]
+fn fn_runs_one_function_and_links_are_that_function() {
+    let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: krm.lummo.com/v1\n  kind: LummoNetworking\n  metadata: {name: t}\n  spec: {app: t, grpc: true}\n";
+    let run = |program: &Path, args: &[&str]| {
+        let mut child = Command::new(program).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success());
+        text(&output.stdout)
+    };
+    let by_fn = run(Path::new(LUMMO), &["fn", "networking"]);
+    assert!(by_fn.contains("name: t-grpc"), "{by_fn}");
+    let link = scratch("links").join("networking");
+    std::os::unix::fs::symlink(LUMMO, &link).unwrap();
+    assert_eq!(run(&link, &[]), by_fn);
+    assert!(text(&lummo(&["fn", "networking", "--help"]).stdout).starts_with("# networking"));
+    let unknown = lummo(&["fn", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("no function \"nope\" (functions: workloads, networking)"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_is_the_readme() {
+    for args in [vec![], vec!["render"], vec!["render", "--bogus", "x"], vec!["frobnicate"]] {
+        assert_eq!(lummo(&args).status.code(), Some(2), "{args:?}");
+    }
+    assert!(text(&lummo(&["--help"]).stdout).starts_with("# lummo"));
+    assert_eq!(text(&lummo(&["--version"]).stdout), format!("lummo {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(text(&lummo(&["functions"]).stdout), "workloads\nnetworking\n");
+}
+
+#[test]
+fn unreadable_files_are_each_reported() {
+    let dir = scratch("unreadable").join("pkg");
+    copy_dir(&example("networking"), &dir);
+    std::fs::write(dir.join("broken.yaml"), "a: [\n").unwrap();
+    std::fs::write(dir.join("plain.yaml"), "just: data\n").unwrap();
+    let output = lummo(&["check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(&format!("error: {}/broken.yaml: input is not valid YAML", dir.display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error: {}/plain.yaml: not a Kubernetes resource (it needs apiVersion and kind)", dir.display())),
+        "{stderr}"
+    );
+}
