@@ -64,7 +64,7 @@ pub fn server(
     report: &mut Report,
 ) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
-    let errors_before = report.error_count();
+    let checkpoint = report.checkpoint();
     check_app(input, &spec.app, 63, report);
     let labels = labels::common(&spec.app, Some(&spec.part_of));
     let pod_input = PodInput {
@@ -78,7 +78,7 @@ pub fn server(
     let pod = pod::build(settings, input, &pod_input, templates, report);
     let canary = spec.strategy.as_ref().and_then(|strategy| canary(workloads, input, spec, strategy, pod.as_ref(), report));
     let pod = pod?;
-    if report.error_count() > errors_before {
+    if report.errors_since(checkpoint) {
         return None;
     }
 
@@ -276,7 +276,7 @@ fn analysis_templates(
 /// A LummoJob (Job named `<app>-<hash of its content>`) or LummoCronJob, and ExternalSecrets.
 pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Templates, report: &mut Report) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
-    let errors_before = report.error_count();
+    let checkpoint = report.checkpoint();
     let cron = input.kind == CRON_JOB;
     // Job names get `-<8 hex>`; CronJob names leave room for the Jobs the controller names.
     check_app(input, &spec.app, if cron { 52 } else { 54 }, report);
@@ -318,7 +318,7 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
         labels: labels.clone(),
     };
     let pod = pod::build(settings, input, &pod_input, templates, report)?;
-    if report.error_count() > errors_before {
+    if report.errors_since(checkpoint) {
         return None;
     }
     let job_spec = KubeJobSpec {
