@@ -193,3 +193,20 @@ pub fn check_tree(actual: &Path, expected: &Path) {
         assert!(text == &expected_files[name], "{name} differs from {}:\n{}", expected.display(), diff(&expected_files[name], text));
     }
 }
+
+/// Asserts that `item` decodes as a `T` and encodes back to the very same object: the type
+/// can read what the functions write, without losing a field.
+pub fn assert_reads_back<T>(item: &lummo_krm::Item)
+where
+    T: k8s_openapi::Resource + serde::Serialize + serde::de::DeserializeOwned,
+{
+    let object: T = item.decode().unwrap_or_else(|e| panic!("{e}"));
+    let again = serde_json::to_value(&object).unwrap();
+    assert_eq!(again, item.node().to_json(), "{} does not read back as a {}", item.id(), T::KIND);
+}
+
+/// The items of the outputs of successful golden cases.
+pub fn output_items(outputs: &[PathBuf]) -> Vec<lummo_krm::Item> {
+    let lists = outputs.iter().map(|path| lummo_krm::ResourceList::read(std::fs::read(path).unwrap()).unwrap());
+    lists.flat_map(|list| list.items).collect()
+}

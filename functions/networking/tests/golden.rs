@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use lummo_testing::{check_golden, validate_outputs};
+use lummo_kinds::cert_manager::Certificate;
+use lummo_kinds::traefik::{IngressRoute, Middleware};
+use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
 use networking::Networking;
 
 #[test]
@@ -10,4 +12,22 @@ fn golden_cases_render_exactly_and_validate() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let outputs = check_golden(&Networking::default(), &Path::new(dir).join("tests/golden"));
     validate_outputs(dir, &outputs);
+}
+
+/// Every kind networking writes reads back whole as its type.
+#[test]
+fn every_output_reads_back_as_its_type() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let outputs = check_golden(&Networking::default(), &Path::new(dir).join("tests/golden"));
+    let mut kinds = std::collections::BTreeSet::new();
+    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by") == Some("networking")) {
+        match item.kind() {
+            "IngressRoute" => assert_reads_back::<IngressRoute>(item),
+            "Middleware" => assert_reads_back::<Middleware>(item),
+            "Certificate" => assert_reads_back::<Certificate>(item),
+            other => panic!("no type for {other}"),
+        }
+        kinds.insert(item.kind().to_string());
+    }
+    assert_eq!(kinds.len(), 3, "every kind is covered: {kinds:?}");
 }

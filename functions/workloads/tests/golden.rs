@@ -2,7 +2,13 @@
 
 use std::path::Path;
 
-use lummo_testing::{check_golden, validate_outputs};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use lummo_kinds::argo::{AnalysisTemplate, Rollout};
+use lummo_kinds::external_secrets::ExternalSecret;
+use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
 use workloads::Workloads;
 
 #[test]
@@ -10,6 +16,30 @@ fn golden_cases_render_exactly_and_validate() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let outputs = check_golden(&Workloads::default(), &Path::new(dir).join("tests/golden"));
     validate_outputs(dir, &outputs);
+}
+
+/// Functions after workloads (monitoring, scaling) read its outputs as types: every kind it
+/// writes must read back whole.
+#[test]
+fn every_output_reads_back_as_its_type() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let outputs = check_golden(&Workloads::default(), &Path::new(dir).join("tests/golden"));
+    let mut kinds = std::collections::BTreeSet::new();
+    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by").is_some()) {
+        match item.kind() {
+            "Rollout" => assert_reads_back::<Rollout>(item),
+            "AnalysisTemplate" => assert_reads_back::<AnalysisTemplate>(item),
+            "Deployment" => assert_reads_back::<Deployment>(item),
+            "Service" => assert_reads_back::<Service>(item),
+            "PodDisruptionBudget" => assert_reads_back::<PodDisruptionBudget>(item),
+            "Job" => assert_reads_back::<Job>(item),
+            "CronJob" => assert_reads_back::<CronJob>(item),
+            "ExternalSecret" => assert_reads_back::<ExternalSecret>(item),
+            other => panic!("no type for {other}"),
+        }
+        kinds.insert(item.kind().to_string());
+    }
+    assert_eq!(kinds.len(), 8, "every kind is covered: {kinds:?}");
 }
 
 /// Jobs are immutable: the same input keeps its Job's name, a changed spec gets a new one.
