@@ -9,6 +9,6 @@ pub fn init() {
         .with_max_level(level)
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_target(false)
-        .without_time()
+        .with_timer(tracing_subscriber::fmt::time::Uptime::default())
         .try_init();
 }

@@ -94,6 +94,7 @@ fn render(args: &[String]) -> ExitCode {
         return usage_error("name at least one package folder");
     }
     let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
+    let _span = tracing::debug_span!("write").entered();
     let written = match destination {
         Destination::Stdout => output::print(&rendered),
         Destination::Folder(out) => output::write_folder(&rendered, &out),

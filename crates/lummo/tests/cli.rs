@@ -150,3 +150,17 @@ fn unreadable_files_are_each_reported() {
         "{stderr}"
     );
 }
+
+#[test]
+fn lummo_log_debug_times_every_stage() {
+    let output = Command::new(LUMMO).args(["render"]).arg(example("workloads-networking")).env("LUMMO_LOG", "debug").output().unwrap();
+    assert!(output.status.success());
+    let stderr = text(&output.stderr);
+    for stage in
+        ["read: close time.busy=", "step{function=\"workloads\"}:generate: close", "step{function=\"networking\"}: close", "write: close"]
+    {
+        assert!(stderr.contains(stage), "no {stage:?} in\n{stderr}");
+    }
+    let quiet = lummo(&["render", example("workloads-networking").to_str().unwrap()]);
+    assert!(quiet.stderr.is_empty(), "without LUMMO_LOG, a clean render says nothing: {}", text(&quiet.stderr));
+}
