@@ -10,6 +10,7 @@ use lummo_kinds::ObjectMeta;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
+use std::collections::{HashMap, HashSet};
 
 use crate::function::Function;
 use crate::input::{self, Input};
@@ -37,12 +38,11 @@ pub fn run_step(function: &dyn Function, list: &mut ResourceList, configs: &[Ite
     }
     let Some(new_items) = ownership::plan(list, about.name, &inputs, generated, report) else { return };
     ownership::replace(list, about.name, new_items);
-    let mut decorator = Decorator { list, function: about.name };
+    let mut decorator = Decorator::new(list, about.name);
     tracing::debug_span!("decorate").in_scope(|| function.decorate(&inputs, &mut decorator, report));
     // Inputs describe resources; they are never applied themselves.
-    for id in inputs.iter().filter_map(|input| input.item.as_ref()) {
-        list.set_annotation(id, annotations::LOCAL_CONFIG, "true");
-    }
+    let ids: HashSet<&ResourceId> = inputs.iter().filter_map(|input| input.item.as_ref()).collect();
+    list.set_annotation(&ids, annotations::LOCAL_CONFIG, "true");
 }
 
 /// Runs `functions` in order on `list`, stopping at the first that reports an error (as kpt
@@ -62,17 +62,33 @@ pub fn run_pipeline(functions: &[&dyn Function], list: &mut ResourceList, report
 pub struct Decorator<'a> {
     list: &'a mut ResourceList,
     function: &'static str,
+    /// Where each item is; items are neither added nor removed while decorating.
+    positions: HashMap<ResourceId, usize>,
+    /// Input id (`Kind/name`) → what was generated from it, in list order.
+    generated: HashMap<String, Vec<ResourceId>>,
 }
 
-impl Decorator<'_> {
+impl<'a> Decorator<'a> {
+    fn new(list: &'a mut ResourceList, function: &'static str) -> Decorator<'a> {
+        let mut positions = HashMap::with_capacity(list.items.len());
+        let mut generated: HashMap<String, Vec<ResourceId>> = HashMap::new();
+        for (position, item) in list.items.iter().enumerate() {
+            let id = item.id();
+            if let Some(from) = item.annotation(GENERATED_FROM) {
+                generated.entry(from.to_string()).or_default().push(id.clone());
+            }
+            positions.entry(id).or_insert(position);
+        }
+        Decorator { list, function, positions, generated }
+    }
+
     pub fn resources(&self) -> &ResourceList {
         self.list
     }
 
     /// The resources generated from `input` (by any function), in list order.
-    pub fn generated_from(&self, input: &Input) -> Vec<ResourceId> {
-        let from = input.id();
-        self.list.items.iter().filter(|item| item.annotation(GENERATED_FROM) == Some(from.as_str())).map(Item::id).collect()
+    pub fn generated_from(&self, input: &Input) -> &[ResourceId] {
+        self.generated.get(&input.id()).map_or(&[], Vec::as_slice)
     }
 
     /// Decodes the resource `id` as a `T`, lets `edit` change it, and writes it back. Refused
@@ -84,7 +100,7 @@ impl Decorator<'_> {
         T: Resource + Metadata<Ty = ObjectMeta> + Serialize + DeserializeOwned,
     {
         let function = self.function;
-        let Some(item) = self.list.items.iter_mut().find(|item| &item.id() == id) else {
+        let Some(item) = self.positions.get(id).map(|&position| &mut self.list.items[position]) else {
             return Err(format!("{id} is not among the resources"));
         };
         if item.annotation(GENERATED_BY).is_none() {
@@ -96,6 +112,9 @@ impl Decorator<'_> {
             return Err(format!("{id} cannot be edited as a {}: {path} would be lost", T::KIND));
         }
         edit(&mut object);
+        if ResourceId::of_json(&to_json(&object)) != *id {
+            return Err(format!("{id}: a decorator may not change what identifies a resource"));
+        }
         let metadata = object.metadata_mut();
         let by = metadata.annotations.get_or_insert_default().entry(DECORATED_BY.to_string()).or_default();
         *by = with_name(by, function);

@@ -10,6 +10,7 @@
 //! block maps) would rewrite users' files. An item is re-rendered from its tree only when the
 //! function changes it and no small text edit can express the change.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -447,16 +448,28 @@ impl ResourceList {
         Ok(list)
     }
 
-    /// The items with this identity (normally one).
+    /// The item with this identity (the first, should there be several). A scan: to look up
+    /// many, build an [`ResourceList::index`] once.
     pub fn get(&self, id: &ResourceId) -> Option<&Item> {
         self.items.iter().find(|item| &item.id() == id)
     }
 
-    /// Sets an annotation on every item with this identity, keeping its text as intact as
-    /// possible.
-    pub fn set_annotation(&mut self, id: &ResourceId, key: &str, value: &str) {
-        for item in self.items.iter_mut().filter(|item| &item.id() == id) {
-            item.set_annotation(key, value);
+    /// Every item by identity (the first of each).
+    pub fn index(&self) -> HashMap<ResourceId, &Item> {
+        let mut index = HashMap::with_capacity(self.items.len());
+        for item in &self.items {
+            index.entry(item.id()).or_insert(item);
+        }
+        index
+    }
+
+    /// Sets an annotation on every item whose identity is in `ids`, keeping its text as intact
+    /// as possible.
+    pub fn set_annotation(&mut self, ids: &HashSet<&ResourceId>, key: &str, value: &str) {
+        for item in &mut self.items {
+            if ids.contains(&item.id()) {
+                item.set_annotation(key, value);
+            }
         }
     }
 

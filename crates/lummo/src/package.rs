@@ -124,6 +124,8 @@ impl Package {
             by_file.entry(file.path).or_default().push(item);
         }
         let mut changes = Changes::default();
+        let emptied = self.files.iter().filter(|(path, state)| state.items > 0 && !by_file.contains_key(*path));
+        changes.delete = emptied.map(|(path, _)| path.clone()).collect();
         for (path, mut items) in by_file {
             let unchanged = self.files.get(&path).is_some_and(|f| f.items == items.len()) && items.iter().all(|i| i.is_verbatim());
             if unchanged {
@@ -133,13 +135,6 @@ impl Package {
             let text = file_text(&path, &items)?;
             if self.files.get(&path).is_none_or(|f| f.bytes != text.as_bytes()) {
                 changes.write.push((path, text));
-            }
-        }
-        let written: Vec<&String> = changes.write.iter().map(|(p, _)| p).collect();
-        for (path, state) in &self.files {
-            let still_has_items = self.list.items.iter().any(|i| i.file().is_some_and(|f| &f.path == path));
-            if state.items > 0 && !still_has_items && !written.contains(&path) {
-                changes.delete.push(path.clone());
             }
         }
         Ok(changes)
