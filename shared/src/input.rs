@@ -4,6 +4,10 @@
 //! as items, as the functionConfig, or as both at once (kpt render passes a `configPath`
 //! resource both ways); each is counted once.
 
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
@@ -98,14 +102,13 @@ impl Input {
 
     /// Validates the whole input (envelope and `spec` against `T`'s schema), reporting every
     /// problem, and decodes `spec` when there is none.
-    pub fn decode_spec<T: DeserializeOwned + JsonSchema>(&self, report: &mut Report) -> Option<T> {
+    pub fn decode_spec<T: DeserializeOwned + JsonSchema + 'static>(&self, report: &mut Report) -> Option<T> {
         let checkpoint = report.checkpoint();
         self.check_envelope(report);
         match self.node.get("spec") {
             None => self.error(report, "spec", "required field is missing"),
             Some(spec) => {
-                let schema = schemars::schema_for!(T);
-                for problem in schema::validate(spec, schema.as_value(), "spec") {
+                for problem in schema::validate(spec, schema_of::<T>(), "spec") {
                     self.error(report, &problem.path, problem.message);
                 }
             }
@@ -167,6 +170,14 @@ impl Input {
             self.error(report, "metadata.name", "required field is missing");
         }
     }
+}
+
+/// The JSON schema of `T`, generated once per type and process: generating it costs more than
+/// checking an input against it.
+fn schema_of<T: JsonSchema + 'static>() -> &'static serde_json::Value {
+    static SCHEMAS: OnceLock<Mutex<HashMap<TypeId, &'static serde_json::Value>>> = OnceLock::new();
+    let mut schemas = SCHEMAS.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    schemas.entry(TypeId::of::<T>()).or_insert_with(|| Box::leak(Box::new(schemars::schema_for!(T).to_value())))
 }
 
 pub fn unknown_field_message(key: &str, known: &[&str]) -> String {

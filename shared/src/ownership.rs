@@ -81,9 +81,11 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
     let previous: HashMap<ResourceId, &Item> = list.items.iter().filter(|i| owned(i)).map(|i| (i.id(), i)).collect();
     let foreign: HashMap<ResourceId, &Item> = list.items.iter().filter(|i| !owned(i)).map(|i| (i.id(), i)).collect();
 
-    let mut seen: HashMap<ResourceId, (usize, Json)> = HashMap::new();
-    let mut new_items = Vec::with_capacity(generated.len());
-    for Generated { input: index, mut object } in generated {
+    // Several inputs may need the same object (two workloads reading one Vault secret):
+    // identical copies are one resource, made by the first; different ones clash.
+    let mut kept: Vec<(ResourceId, usize, Json)> = Vec::with_capacity(generated.len());
+    let mut seen: HashMap<ResourceId, usize> = HashMap::with_capacity(generated.len());
+    for Generated { input: index, object } in generated {
         let input = &inputs[index];
         let identity = ResourceId::of_json(&object);
         let what = format!("{}/{}", identity.kind, identity.name);
@@ -94,11 +96,8 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
                 "",
                 format!("would replace {what}{place}, which it did not generate: remove or rename one of the two"),
             ));
-            continue;
-        }
-        // Several inputs may need the same object (two workloads reading one Vault secret):
-        // identical copies are one resource, made by the first; different ones clash.
-        if let Some((other, first)) = seen.get(&identity) {
+        } else if let Some(&first) = seen.get(&identity) {
+            let (_, other, first) = &kept[first];
             if *first != object {
                 report.push(input.result(
                     Severity::Error,
@@ -106,30 +105,42 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
                     format!("generates {what}, which {} generates differently", inputs[*other].id()),
                 ));
             }
-            continue;
+        } else {
+            seen.insert(identity.clone(), kept.len());
+            kept.push((identity, index, object));
         }
-        seen.insert(identity.clone(), (index, object.clone()));
-        let mut annotations: Map<String, Json> = Map::new();
-        annotations.insert(GENERATED_BY.into(), json!(function));
-        annotations.insert(GENERATED_FROM.into(), json!(input.id()));
-        let previous = previous.get(&identity).copied();
-        let file = new_file(previous, input, &identity.kind, &identity.name);
-        if let Some(file) = file.as_ref().filter(|_| list.format == Format::ResourceList) {
-            for (key, value) in file_annotations(previous, file) {
-                annotations.insert(key.into(), json!(value));
-            }
-        }
-        let metadata = object.get_mut("metadata").and_then(Json::as_object_mut).expect("generated objects have metadata");
-        let existing = metadata.entry("annotations").or_insert_with(|| json!({}));
-        existing.as_object_mut().expect("annotations are a map").extend(annotations);
-        order_metadata(metadata);
-        let mut item = Item::rendered(Node::from_json(&object));
-        if let Some(file) = file {
-            item.set_origin(file);
-        }
-        new_items.push(item);
     }
-    (!report.has_errors()).then_some(new_items)
+    if report.has_errors() {
+        return None;
+    }
+    let items = kept.into_iter().map(|(identity, index, object)| {
+        let previous = previous.get(&identity).copied();
+        owned_item(list.format, function, &inputs[index], previous, &identity, object)
+    });
+    Some(items.collect())
+}
+
+/// A generated object as an item: annotated with its function, its input and (for kpt) its
+/// file, metadata in reading order.
+fn owned_item(format: Format, function: &str, input: &Input, previous: Option<&Item>, identity: &ResourceId, mut object: Json) -> Item {
+    let mut annotations: Map<String, Json> = Map::new();
+    annotations.insert(GENERATED_BY.into(), json!(function));
+    annotations.insert(GENERATED_FROM.into(), json!(input.id()));
+    let file = new_file(previous, input, &identity.kind, &identity.name);
+    if let Some(file) = file.as_ref().filter(|_| format == Format::ResourceList) {
+        for (key, value) in file_annotations(previous, file) {
+            annotations.insert(key.into(), json!(value));
+        }
+    }
+    let metadata = object.get_mut("metadata").and_then(Json::as_object_mut).expect("generated objects have metadata");
+    let existing = metadata.entry("annotations").or_insert_with(|| json!({}));
+    existing.as_object_mut().expect("annotations are a map").extend(annotations);
+    order_metadata(metadata);
+    let mut item = Item::rendered(Node::from_json(&object));
+    if let Some(file) = file {
+        item.set_origin(file);
+    }
+    item
 }
 
 /// Drops what `function` generated before and adds `new_items`.

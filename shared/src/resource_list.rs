@@ -516,7 +516,7 @@ fn push_item(out: &mut String, item: &Item, first: &str, rest: &str) -> Result<(
         Text::Verbatim(source, range) => &source[range.clone()],
         Text::Edited(text) => text,
         Text::Rendered => {
-            yaml::push_indented(out, &yaml::to_yaml(&item.node.to_json())?, first, rest);
+            yaml::push_indented(out, &yaml::to_yaml(&item.node)?, first, rest);
             return Ok(());
         }
     };

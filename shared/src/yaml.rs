@@ -222,6 +222,29 @@ impl Node {
     }
 }
 
+/// A tree serialises as its data (what [`Node::to_json`] gives), without building that copy.
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match &self.value {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Int(i) => serializer.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+            Value::Float(f) => serializer.serialize_str(&f.to_string()),
+            Value::Str(s) => serializer.serialize_str(s),
+            Value::Seq(items) => serializer.collect_seq(items),
+            Value::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for entry in entries {
+                    map.serialize_entry(&entry.key, &entry.value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
 /// Serialises any value as block YAML with safe quoting.
 pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, String> {
     serde_saphyr::to_string(value).map_err(|e| e.to_string())

@@ -1,6 +1,7 @@
 //! Rendering packages: read, run the pipeline in memory, and hand back the manifests to apply,
 //! the files to change, and every result. Packages render independently, on every core.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -89,37 +90,33 @@ fn is_local_config(item: &Item) -> bool {
 }
 
 /// The resources to apply: no inputs or other local config, no bookkeeping annotations, in
-/// the order of their files.
-pub fn manifests(package: &Package) -> Vec<Item> {
-    let mut items: Vec<Item> = package.list.items.iter().filter(|item| !is_local_config(item)).cloned().collect();
+/// the order of their files. Only items that carry bookkeeping are copied.
+pub fn manifests(package: &Package) -> Vec<Cow<'_, Item>> {
+    let mut items: Vec<Cow<Item>> = package.list.items.iter().filter(|item| !is_local_config(item)).map(Cow::Borrowed).collect();
     for item in &mut items {
-        let keys: Vec<String> = item
-            .node()
-            .at(&["metadata", "annotations"])
-            .and_then(|a| a.entries())
-            .into_iter()
-            .flatten()
-            .map(|e| e.key.clone())
-            .filter(|key| is_bookkeeping(key))
-            .collect();
-        if keys.is_empty() {
-            continue;
-        }
-        let metadata = item.node_mut().map_at("metadata");
-        let annotations = metadata.map_at("annotations");
-        for key in keys {
-            annotations.remove(&key);
-        }
-        if annotations.entries().is_some_and(<[_]>::is_empty) {
-            metadata.remove("annotations");
+        let annotations = item.node().at(&["metadata", "annotations"]).and_then(|a| a.entries()).unwrap_or_default();
+        let keys: Vec<String> = annotations.iter().map(|e| &e.key).filter(|key| is_bookkeeping(key)).cloned().collect();
+        if !keys.is_empty() {
+            without_annotations(item.to_mut(), &keys);
         }
     }
     items.sort_by_cached_key(|item| item.file().map(|f| (f.path, f.index.unwrap_or(0))));
     items
 }
 
+fn without_annotations(item: &mut Item, keys: &[String]) {
+    let metadata = item.node_mut().map_at("metadata");
+    let annotations = metadata.map_at("annotations");
+    for key in keys {
+        annotations.remove(key);
+    }
+    if annotations.entries().is_some_and(<[_]>::is_empty) {
+        metadata.remove("annotations");
+    }
+}
+
 /// A YAML stream of `items`.
-pub fn stream(items: &[Item]) -> Result<String, String> {
+pub fn stream(items: &[Cow<Item>]) -> Result<String, String> {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
