@@ -125,7 +125,7 @@ impl<'a> Decorator<'a> {
         if let Some(metadata) = after.get_mut("metadata").and_then(Json::as_object_mut) {
             ownership::order_metadata(metadata);
         }
-        *item.node_mut() = Node::from_json(&after);
+        *item.node_mut() = Node::from_json_owned(after);
         Ok(())
     }
 }

@@ -136,7 +136,7 @@ fn owned_item(format: Format, function: &str, input: &Input, previous: Option<&I
     let existing = metadata.entry("annotations").or_insert_with(|| json!({}));
     existing.as_object_mut().expect("annotations are a map").extend(annotations);
     order_metadata(metadata);
-    let mut item = Item::rendered(Node::from_json(&object));
+    let mut item = Item::rendered(Node::from_json_owned(object));
     if let Some(file) = file {
         item.set_origin(file);
     }

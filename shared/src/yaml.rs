@@ -208,16 +208,21 @@ impl Node {
 
     /// Builds a tree from JSON (for edits of items that must be re-rendered).
     pub fn from_json(json: &serde_json::Value) -> Node {
+        Node::from_json_owned(json.clone())
+    }
+
+    /// Builds a tree from JSON, moving its strings instead of copying them.
+    pub fn from_json_owned(json: serde_json::Value) -> Node {
         use serde_json::Value as J;
         Node::new(match json {
             J::Null => Value::Null,
-            J::Bool(b) => Value::Bool(*b),
+            J::Bool(b) => Value::Bool(b),
             J::Number(n) => n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-            J::String(s) => Value::Str(s.clone()),
-            J::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
-            J::Object(map) => {
-                Value::Map(map.iter().map(|(k, v)| Entry { key: k.clone(), key_pos: Pos::default(), value: Node::from_json(v) }).collect())
-            }
+            J::String(s) => Value::Str(s),
+            J::Array(items) => Value::Seq(items.into_iter().map(Node::from_json_owned).collect()),
+            J::Object(map) => Value::Map(
+                map.into_iter().map(|(key, v)| Entry { key, key_pos: Pos::default(), value: Node::from_json_owned(v) }).collect(),
+            ),
         })
     }
 }

@@ -7,6 +7,7 @@ mod ignore;
 mod kptfile;
 mod output;
 mod package;
+mod parallel;
 mod registry;
 mod render;
 

@@ -81,7 +81,7 @@ fn prepare_folder(out: &Path) -> Result<(), String> {
 
 /// Updates each package's files as `kpt fn render` would.
 pub fn write_in_place(rendered: &[Rendered]) -> Result<(), String> {
-    let changes = packages(rendered).map(|(r, p)| Ok((r, p.changes()?))).collect::<Result<Vec<_>, String>>()?;
+    let changes = packages(rendered).map(|(r, p)| Ok((r, p.changes(&r.root)?))).collect::<Result<Vec<_>, String>>()?;
     let (mut written, mut deleted) = (0, 0);
     for (rendered, change) in &changes {
         change.apply(&rendered.root)?;

@@ -15,16 +15,17 @@ use lummo_krm::results::{FileRef, KrmResult, Severity};
 use lummo_krm::{Item, ResourceList};
 
 use crate::ignore::Ignore;
+use crate::parallel;
 
 /// One package: its folder, the files read from it, and its resources.
 pub struct Package {
-    /// Relative path (with `/`) → the items read from it, to know later what changed.
+    /// Relative path (with `/`) → what it held, to know later what changed.
     files: BTreeMap<String, FileState>,
     pub list: ResourceList,
 }
 
 struct FileState {
-    bytes: Vec<u8>,
+    /// How many items the file held when read.
     items: usize,
 }
 
@@ -93,51 +94,50 @@ impl Package {
         collect_files(root, root, &ignore, &mut paths).map_err(|e| vec![KrmResult::new(Severity::Error, e)])?;
         let mut package = Package { files: BTreeMap::new(), list: ResourceList::new(lummo_krm::resource_list::Format::Stream) };
         let mut errors = Vec::new();
-        for relative in paths {
-            let bytes = match std::fs::read(root.join(&relative)) {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    errors.push(file_error(&relative, None, format!("cannot read: {e}")));
+        let read = parallel::map(&paths, |relative| {
+            let bytes = std::fs::read(root.join(relative)).map_err(|e| file_error(relative, None, format!("cannot read: {e}")))?;
+            ResourceList::read_file(relative, bytes).map_err(|e| file_error(relative, None, e.to_string()))
+        });
+        for (relative, read) in paths.into_iter().zip(read) {
+            let items = match read {
+                Ok(read) => read,
+                Err(error) => {
+                    errors.push(error);
                     continue;
                 }
             };
-            match ResourceList::read_file(&relative, bytes.clone()) {
-                Ok(items) => {
-                    for item in items.iter().filter(|item| item.api_version().is_empty() || item.kind().is_empty()) {
-                        let index = item.file().and_then(|f| f.index);
-                        errors.push(file_error(&relative, index, NOT_A_RESOURCE));
-                    }
-                    package.files.insert(relative, FileState { bytes, items: items.len() });
-                    package.list.items.extend(items);
-                }
-                Err(e) => errors.push(file_error(&relative, None, e.to_string())),
+            for item in items.iter().filter(|item| item.api_version().is_empty() || item.kind().is_empty()) {
+                errors.push(file_error(&relative, item.file().and_then(|f| f.index), NOT_A_RESOURCE));
             }
+            package.files.insert(relative, FileState { items: items.len() });
+            package.list.items.extend(items);
         }
         if errors.is_empty() { Ok(package) } else { Err(errors) }
     }
 
-    /// The files to write and delete so the folder holds the rendered items.
-    pub fn changes(&self) -> Result<Changes, String> {
+    /// The files to write and delete so the package's folder `root` holds the rendered items.
+    pub fn changes(&self, root: &Path) -> Result<Changes, String> {
         let mut by_file: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
         for item in &self.list.items {
             let Some(file) = item.file() else { return Err(format!("{} has no file to be written to", item.id())) };
             by_file.entry(file.path).or_default().push(item);
         }
-        let mut changes = Changes::default();
         let emptied = self.files.iter().filter(|(path, state)| state.items > 0 && !by_file.contains_key(*path));
-        changes.delete = emptied.map(|(path, _)| path.clone()).collect();
-        for (path, mut items) in by_file {
-            let unchanged = self.files.get(&path).is_some_and(|f| f.items == items.len()) && items.iter().all(|i| i.is_verbatim());
-            if unchanged {
-                continue;
-            }
+        let delete = emptied.map(|(path, _)| path.clone()).collect();
+        let touched: Vec<(String, Vec<&Item>)> = by_file
+            .into_iter()
+            .filter(|(path, items)| self.files.get(path).is_none_or(|f| f.items != items.len()) || !items.iter().all(|i| i.is_verbatim()))
+            .collect();
+        let texts = parallel::map(&touched, |(path, items)| {
+            let mut items = items.clone();
             items.sort_by_key(|item| item.file().and_then(|f| f.index).unwrap_or(0));
-            let text = file_text(&path, &items)?;
-            if self.files.get(&path).is_none_or(|f| f.bytes != text.as_bytes()) {
-                changes.write.push((path, text));
-            }
-        }
-        Ok(changes)
+            let text = file_text(path, &items)?;
+            // An edit that comes out as the bytes already there is no change.
+            let same = std::fs::read(root.join(path)).is_ok_and(|bytes| bytes == text.as_bytes());
+            Ok::<_, String>((!same).then(|| (path.clone(), text)))
+        });
+        let write = texts.into_iter().filter_map(Result::transpose).collect::<Result<_, _>>()?;
+        Ok(Changes { write, delete })
     }
 }
 

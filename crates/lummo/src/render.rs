@@ -12,6 +12,7 @@ use lummo_krm::{Function, Item};
 
 use crate::kptfile;
 use crate::package::Package;
+use crate::parallel;
 
 /// One package after its render.
 pub struct Rendered {
@@ -117,12 +118,13 @@ fn without_annotations(item: &mut Item, keys: &[String]) {
 
 /// A YAML stream of `items`.
 pub fn stream(items: &[Cow<Item>]) -> Result<String, String> {
-    let mut out = String::new();
-    for (i, item) in items.iter().enumerate() {
+    let texts = parallel::map(items, |item| item.to_yaml());
+    let mut out = String::with_capacity(texts.iter().map(|t| t.as_ref().map_or(0, |t| t.len() + 4)).sum());
+    for (i, text) in texts.into_iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
-        out.push_str(&item.to_yaml()?);
+        out.push_str(&text?);
     }
     Ok(out)
 }
