@@ -88,13 +88,13 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
     for Generated { input: index, object } in generated {
         let input = &inputs[index];
         let identity = ResourceId::of_json(&object);
-        let what = format!("{}/{}", identity.kind, identity.name);
+        let what = || format!("{}/{}", identity.kind, identity.name);
         if let Some(item) = foreign.get(&identity) {
             let place = item.file().map(|f| format!(" in {}", f.path)).unwrap_or_default();
             report.push(input.result(
                 Severity::Error,
                 "",
-                format!("would replace {what}{place}, which it did not generate: remove or rename one of the two"),
+                format!("would replace {}{place}, which it did not generate: remove or rename one of the two", what()),
             ));
         } else if let Some(&first) = seen.get(&identity) {
             let (_, other, first) = &kept[first];
@@ -102,7 +102,7 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
                 report.push(input.result(
                     Severity::Error,
                     "",
-                    format!("generates {what}, which {} generates differently", inputs[*other].id()),
+                    format!("generates {}, which {} generates differently", what(), inputs[*other].id()),
                 ));
             }
         } else {

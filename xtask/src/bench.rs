@@ -439,6 +439,17 @@ fn pipe_command(list: &Path) -> Command {
     command
 }
 
+/// Creating the rendered files costs the same whoever renders: on a busy virtual disk it can
+/// dominate an in-place render, so it is measured as a floor (like `cat` for one function).
+fn copy_floor(dir: &Path, runs: usize) -> Result<Measure> {
+    let rendered = dir.join("rendered-kpt");
+    measure_on_copies(runs, &rendered, &dir.join("run"), |scratch| {
+        let mut command = Command::new("cp");
+        command.arg("-r").arg(&rendered).arg(scratch.join("copy"));
+        command
+    })
+}
+
 /// Relative paths of the yaml files that differ between two renders (or exist in one only).
 fn differing_files(a: &Path, b: &Path) -> Vec<String> {
     let relative = |root: &Path| {
@@ -510,6 +521,7 @@ fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String
         },
     }
     rows.push(Row { name: "workloads < list | networking", runs, measure: measure(runs, &mut pipe_command(&list), None)? });
+    rows.push(Row { name: "cp -r of kpt's render (fs floor)", runs, measure: copy_floor(&dir, runs)? });
 
     let mut outputs = Vec::new();
     crate::collect_yaml(&dir.join("rendered-kpt"), &mut outputs);

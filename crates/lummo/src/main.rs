@@ -26,6 +26,11 @@ const USAGE: &str = "usage: lummo render [-o OUT | --in-place] DIR...   render p
        lummo --help | --version
 ";
 
+/// A render allocates and frees many small strings and trees; mimalloc renders a 200-app tree
+/// in about 0.6 of the time glibc's allocator takes (measured with `cargo xtask bench`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     lummo_krm::log::init();
     let mut args = std::env::args();

@@ -8,7 +8,7 @@
 //! Writing in place: a file whose items all came back untouched is not written; a file whose
 //! items were all removed is deleted; every other file is written from its items in index order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use lummo_krm::results::{FileRef, KrmResult, Severity};
@@ -95,14 +95,14 @@ impl Package {
         let mut package = Package { files: BTreeMap::new(), list: ResourceList::new(lummo_krm::resource_list::Format::Stream) };
         let mut errors = Vec::new();
         let read = parallel::map(&paths, |relative| {
-            let bytes = std::fs::read(root.join(relative)).map_err(|e| file_error(relative, None, format!("cannot read: {e}")))?;
-            ResourceList::read_file(relative, bytes).map_err(|e| file_error(relative, None, e.to_string()))
+            let bytes = std::fs::read(root.join(relative)).map_err(|e| format!("cannot read: {e}"))?;
+            ResourceList::read_file(relative, bytes).map_err(|e| e.to_string())
         });
         for (relative, read) in paths.into_iter().zip(read) {
             let items = match read {
                 Ok(read) => read,
-                Err(error) => {
-                    errors.push(error);
+                Err(message) => {
+                    errors.push(file_error(&relative, None, message));
                     continue;
                 }
             };
@@ -133,7 +133,7 @@ impl Package {
             items.sort_by_key(|item| item.file().and_then(|f| f.index).unwrap_or(0));
             let text = file_text(path, &items)?;
             // An edit that comes out as the bytes already there is no change.
-            let same = std::fs::read(root.join(path)).is_ok_and(|bytes| bytes == text.as_bytes());
+            let same = self.files.contains_key(path) && std::fs::read(root.join(path)).is_ok_and(|bytes| bytes == text.as_bytes());
             Ok::<_, String>((!same).then(|| (path.clone(), text)))
         });
         let write = texts.into_iter().filter_map(Result::transpose).collect::<Result<_, _>>()?;
@@ -182,14 +182,19 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// Writes and deletes the files below `root`, on every core (creating files is most of an
+    /// in-place render's time).
     pub fn apply(&self, root: &Path) -> Result<(), String> {
-        for (path, text) in &self.write {
-            let target = root.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-            }
-            std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
+        let folders: BTreeSet<PathBuf> =
+            self.write.iter().filter_map(|(path, _)| root.join(path).parent().map(Path::to_path_buf)).collect();
+        for folder in folders.iter().filter(|f| !f.is_dir()) {
+            std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
         }
+        let written = parallel::map(&self.write, |(path, text)| {
+            let target = root.join(path);
+            std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))
+        });
+        written.into_iter().collect::<Result<(), String>>()?;
         for path in &self.delete {
             let target = root.join(path);
             std::fs::remove_file(&target).map_err(|e| format!("{}: {e}", target.display()))?;
