@@ -472,7 +472,10 @@ fn lummo_rows(lummo: &Path, tree: &Path, dir: &Path, runs: usize, notes: &mut Ve
     let differ = differing_files(&dir.join("rendered-kpt"), &rendered);
     notes.push(match differ.as_slice() {
         [] => "lummo render --in-place writes the same files as kpt fn render".into(),
-        [first, ..] => format!("lummo render --in-place: {} yaml files differ from kpt's render, e.g. {first}", differ.len()),
+        [first, ..] => format!(
+            "lummo render --in-place: {} files are formatted unlike kpt's (e.g. {first}); the objects are equal (tests/equal_to_kpt.rs)",
+            differ.len()
+        ),
     });
     let in_place = measure_on_copies(runs, tree, &dir.join("run"), |copy| lummo_render(lummo, copy, true))?;
     let stdout = measure(runs, &mut lummo_render(lummo, tree, false), None)?;

@@ -10,12 +10,12 @@ mod bench;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  build     build the release binaries of every function (target/release/<function>)
+  build     build the release binaries of every function and lummo (target/release/<name>)
   test      formatting and lints, every test (unit, golden, end-to-end through kpt, kustomize
             and docker), and validate-manifests over every example package's render
   demo [package]
             build, render a copy of Kptfile.examples/<package> (default: networking) with
-            kpt, print the manifests and validate them
+            kpt, print the manifests and validate them; then the same with lummo render
   image     build each function's container image (lummo/<function>:<version> and :dev),
             FROM scratch with a static binary
   bench [--no-build]
@@ -87,8 +87,8 @@ fn cargo() -> Command {
 
 fn build() -> Result {
     run(cargo().args(["build", "--release", "--bins"]))?;
-    for function in functions() {
-        eprintln!("built {}", root().join("target/release").join(&function).display());
+    for binary in functions().into_iter().chain(["lummo".to_string()]) {
+        eprintln!("built {}", root().join("target/release").join(&binary).display());
     }
     Ok(())
 }
@@ -254,7 +254,15 @@ fn demo(package: &str) -> Result {
         println!("# ---- {}", file.strip_prefix(&rendered).unwrap_or(&file).display());
         print!("{text}");
     }
-    run(Command::new(validator()?).arg(&rendered))
+    run(Command::new(validator()?).arg(&rendered))?;
+    // The same package without kpt: one process, the manifests only (one file each).
+    let out = root().join("target/xtask-render").join(format!("{package}-lummo"));
+    let _ = std::fs::remove_dir_all(&out);
+    run(Command::new(root().join("target/release/lummo"))
+        .args(["render", "-o"])
+        .arg(&out)
+        .arg(root().join("Kptfile.examples").join(package)))?;
+    run(Command::new(validator()?).arg(&out))
 }
 
 fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
