@@ -27,11 +27,24 @@ pub struct InputKind {
     pub kind: &'static str,
     /// Earlier names of the same kind, accepted with a warning.
     pub legacy_names: &'static [&'static str],
+    /// Another function owns the kind and reports on its envelope (earlier names, apiVersion);
+    /// this one only reads a part of it (scaling and monitoring read a LummoDeployment).
+    pub read_only: bool,
 }
 
 impl InputKind {
     pub const fn new(kind: &'static str) -> InputKind {
-        InputKind { kind, legacy_names: &[] }
+        InputKind { kind, legacy_names: &[], read_only: false }
+    }
+
+    /// A kind that had other names before.
+    pub const fn with_legacy_names(kind: &'static str, legacy_names: &'static [&'static str]) -> InputKind {
+        InputKind { kind, legacy_names, read_only: false }
+    }
+
+    /// A kind this function reads but another owns (see [`InputKind::read_only`]).
+    pub const fn read_only(kind: &'static str, legacy_names: &'static [&'static str]) -> InputKind {
+        InputKind { kind, legacy_names, read_only: true }
     }
 
     fn matches(&self, kind: &str) -> bool {
@@ -126,6 +139,13 @@ impl Input {
         }
     }
 
+    /// Decodes the part of `spec` that `T` describes, ignoring the rest: for a function that
+    /// reads another function's input, which that function validates in full.
+    pub fn decode_part<T: DeserializeOwned>(&self, report: &mut Report) -> Option<T> {
+        let spec = self.node.get("spec").map(Node::to_json).unwrap_or_default();
+        serde_json::from_value(spec).map_err(|e| self.error(report, "spec", e.to_string())).ok()
+    }
+
     fn check_envelope(&self, report: &mut Report) {
         const TOP: [&str; 4] = ["apiVersion", "kind", "metadata", "spec"];
         const METADATA: [&str; 4] = ["name", "namespace", "labels", "annotations"];
@@ -197,6 +217,13 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
         let input = Input { kind: kind.kind, node: item.node().clone(), item: is_item.then(|| item.id()), file: item.file() };
         // kpt render passes a configPath resource as an item and as the functionConfig.
         if !is_item && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace()) {
+            continue;
+        }
+        let known_api_version = item.api_version() == API_VERSION || LEGACY_API_VERSIONS.contains(&item.api_version());
+        if kind.read_only {
+            if known_api_version {
+                inputs.push(input);
+            }
             continue;
         }
         if item.kind() != kind.kind {

@@ -27,6 +27,23 @@ pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A label value: at most 63 characters of letters, digits, `-`, `_` and `.`, starting and
+/// ending with a letter or digit (or empty).
+pub fn check_label_value(value: &str) -> Result<(), String> {
+    if value.len() > 63 {
+        return Err(format!("{value:?} is longer than 63 characters, too long for a label value"));
+    }
+    let valid_chars = value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    let valid_ends =
+        value.bytes().next().is_none_or(|b| b.is_ascii_alphanumeric()) && value.bytes().last().is_none_or(|b| b.is_ascii_alphanumeric());
+    if !valid_chars || !valid_ends {
+        return Err(format!(
+            "{value:?} is not a valid label value: use letters, digits, '-', '_' and '.', starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +57,7 @@ mod tests {
         assert!(check_dns_subdomain("a.test.com").is_ok());
         assert!(check_dns_subdomain("a..com").is_err());
         assert!(check_dns_subdomain("a_b.com").is_err());
+        assert!(check_label_value("1.4.2").is_ok() && check_label_value("").is_ok() && check_label_value("v1_2-rc.1").is_ok());
+        assert!(check_label_value("1.0+build").is_err() && check_label_value("-x").is_err() && check_label_value(&"a".repeat(64)).is_err());
     }
 }

@@ -8,7 +8,9 @@ pub mod monitoring;
 pub mod ports;
 pub mod scaling;
 pub mod values;
+pub mod workload;
 
 pub use monitoring::MonitoringSpec;
 pub use scaling::ScalingSpec;
 pub use values::{OneOrMany, Scalar};
+pub use workload::WorkloadInput;

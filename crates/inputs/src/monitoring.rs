@@ -1,23 +1,33 @@
 //! The `monitoring` block of `LummoDeployment`, `LummoJob` and `LummoCronJob`.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `monitoring: {datadog: true, prometheus: {endpoint: /metrics, port: 1234}}`.
-#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MonitoringSpec {
     /// Datadog's environment variables and unified service tags on the workload.
     pub datadog: Option<bool>,
+    /// The version Datadog knows the app by (default: the first container's image tag).
+    pub version: Option<String>,
     /// Let Prometheus scrape the pods.
     pub prometheus: Option<PrometheusSpec>,
 }
 
-#[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PrometheusSpec {
     /// The HTTP path that serves metrics, e.g. `/metrics`.
     pub endpoint: Option<String>,
-    /// The container port that serves them (a sidecar's, for example).
-    pub port: Option<u16>,
+    /// The container port that serves them, by name or number (a sidecar's, for example).
+    pub port: Option<PortRef>,
+}
+
+/// A container port by its name (`metrics`) or its number (`9102`).
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum PortRef {
+    Number(u16),
+    Name(String),
 }

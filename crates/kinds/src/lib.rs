@@ -5,6 +5,8 @@
 pub mod argo;
 pub mod cert_manager;
 pub mod external_secrets;
+pub mod keda;
+pub mod prometheus;
 pub mod traefik;
 
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;

@@ -5,7 +5,16 @@
 use lummo_krm::Function;
 
 pub fn functions() -> Vec<Box<dyn Function>> {
-    vec![Box::new(workloads::Workloads::default()), Box::new(networking::Networking::default())]
+    vec![
+        // Generates the workloads everything after it reads.
+        Box::new(workloads::Workloads::default()),
+        // Scales them: a ScaledObject per workload with a scaling block.
+        Box::new(scaling::Scaling::default()),
+        // Decorates them: Datadog tags and variables, Prometheus scraping.
+        Box::new(monitoring::Monitoring::default()),
+        // Routes to their Services.
+        Box::new(networking::Networking::default()),
+    ]
 }
 
 /// The function called `name`.

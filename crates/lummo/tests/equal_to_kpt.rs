@@ -15,7 +15,6 @@ use serde_json::Value as Json;
 
 const LUMMO: &str = env!("CARGO_BIN_EXE_lummo");
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
-const PIPELINE: &str = "pipeline:\n  mutators:\n  - exec: workloads\n  - exec: networking\n";
 
 fn repo() -> PathBuf {
     Path::new(MANIFEST_DIR).join("../..")
@@ -42,13 +41,15 @@ fn function_links(root: &Path) -> PathBuf {
     bin.join("workloads")
 }
 
-/// The package with its Kptfile's pipeline replaced by the canonical one.
+/// The package with its Kptfile's pipeline replaced by the canonical one: every function, in
+/// the order `lummo functions` lists them.
 fn with_canonical_pipeline(package: &Path, target: &Path) {
     copy_dir(package, target);
     let kptfile = target.join("Kptfile");
     let text = std::fs::read_to_string(&kptfile).unwrap();
     let head = text.split("pipeline:").next().unwrap();
-    std::fs::write(&kptfile, format!("{head}{PIPELINE}")).unwrap();
+    let steps: String = run_ok(Command::new(LUMMO).arg("functions")).lines().map(|name| format!("  - exec: {name}\n")).collect();
+    std::fs::write(&kptfile, format!("{head}pipeline:\n  mutators:\n{steps}")).unwrap();
 }
 
 /// Objects by identity, without local config and kpt's bookkeeping.
@@ -90,6 +91,9 @@ fn lummo_render_equals_the_kpt_pipeline_on_every_package() {
         with_canonical_pipeline(&package, &by_lummo);
         kpt_render_ok(links.to_str().unwrap(), &by_kpt);
         let kpt_objects = objects(&tree_stream(&by_kpt));
+        let kpt_first = read_tree(&by_kpt);
+        kpt_render_ok(links.to_str().unwrap(), &by_kpt);
+        assert_eq!(read_tree(&by_kpt), kpt_first, "{name}: a second kpt render changed files");
 
         let printed = lummo(&["render"], &by_lummo);
         assert_eq!(objects(&printed), kpt_objects, "{name}: lummo render prints other manifests than kpt renders");
@@ -113,5 +117,34 @@ fn lummo_render_equals_the_kpt_pipeline_on_every_package() {
         lummo(&["render", "-o", out.to_str().unwrap()], &by_lummo);
         assert_eq!(objects(&tree_stream(&out)), kpt_objects, "{name}: -o wrote other manifests");
         validate_dir(MANIFEST_DIR, &out);
+    }
+}
+
+/// A pipeline in the wrong order fails with a message that says which function must run
+/// first, through kpt and in every function's own check; it never renders something else.
+#[test]
+fn a_pipeline_in_the_wrong_order_says_what_must_run_first() {
+    let root = scratch("wrong-order");
+    let links = function_links(&root);
+    for (steps, expected) in [
+        (
+            ["monitoring", "workloads", "scaling", "networking"],
+            "spec.monitoring: the workload of this input is not among the resources: run workloads before monitoring",
+        ),
+        (["scaling", "workloads", "monitoring", "networking"], "run workloads before scaling"),
+    ] {
+        let dir = root.join(steps[0]);
+        copy_dir(&repo().join("Kptfile.examples/scaled-monitored"), &dir);
+        let kptfile = dir.join("Kptfile");
+        let text = std::fs::read_to_string(&kptfile).unwrap();
+        let head = text.split("pipeline:").next().unwrap();
+        let pipeline: String = steps.iter().map(|name| format!("  - exec: {name}\n")).collect();
+        std::fs::write(&kptfile, format!("{head}pipeline:\n  mutators:\n{pipeline}")).unwrap();
+        let before = read_tree(&dir);
+        let output = lummo_testing::kpt_render(links.to_str().unwrap(), &dir);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{steps:?} rendered:\n{stderr}");
+        assert!(stderr.contains(expected), "{steps:?}: no {expected:?} in\n{stderr}");
+        assert_eq!(read_tree(&dir), before, "{steps:?}: a failed render changed files");
     }
 }

@@ -344,7 +344,13 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
         outputs.push(json(&CronJob { metadata: metadata(input, &spec.app, &labels), spec: Some(cron_job), status: None }));
     } else {
         // Jobs are immutable: a changed spec must become a new Job, the same spec the same one.
-        let name = format!("{}-{}", spec.app, content_hash(&serde_json::to_string(&job_spec).expect("serialisable")));
+        // The monitoring function decorates the Job after this: its block is part of the
+        // content too, so turning monitoring on or off makes a new Job as well.
+        let mut content = serde_json::to_string(&job_spec).expect("serialisable");
+        if let Some(monitoring) = &spec.monitoring {
+            content.push_str(&serde_json::to_string(monitoring).expect("serialisable"));
+        }
+        let name = format!("{}-{}", spec.app, content_hash(&content));
         outputs.push(json(&Job { metadata: metadata(input, &name, &labels), spec: Some(job_spec), status: None }));
     }
     debug_assert!(input.kind == JOB || cron);

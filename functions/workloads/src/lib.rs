@@ -15,7 +15,7 @@ pub mod templates;
 
 use std::collections::BTreeMap;
 
-use lummo_inputs::ports;
+use lummo_inputs::{ports, workload};
 use lummo_krm::input::InputKind;
 use lummo_krm::yaml::{Node, Value};
 use lummo_krm::{About, Function, Generated, Input, Report, ResourceList};
@@ -24,9 +24,7 @@ pub use settings::Settings;
 use spec::{ContainerSpec, DeploymentSpec, JobSpec};
 use templates::Templates;
 
-pub const DEPLOYMENT: &str = "LummoDeployment";
-pub const JOB: &str = "LummoJob";
-pub const CRON_JOB: &str = "LummoCronJob";
+pub use lummo_inputs::workload::{CRON_JOB, DEPLOYMENT, JOB};
 pub const CONTAINER: &str = "LummoContainer";
 
 #[derive(Default)]
@@ -39,9 +37,9 @@ pub const ABOUT: About = About {
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
     kinds: &[
-        InputKind { kind: DEPLOYMENT, legacy_names: &["LummoRollout"] },
+        InputKind::with_legacy_names(DEPLOYMENT, workload::DEPLOYMENT_EARLIER_NAMES),
         InputKind::new(JOB),
-        InputKind { kind: CRON_JOB, legacy_names: &["LummoCron"] },
+        InputKind::with_legacy_names(CRON_JOB, workload::CRON_JOB_EARLIER_NAMES),
         InputKind::new(CONTAINER),
     ],
 };

@@ -1,0 +1,37 @@
+//! Golden cases: `tests/golden/<case>/input.yaml` (what workloads hands on) → `output.yaml` +
+//! `stderr.txt`, exactly. The inputs were made by running workloads on the case's inputs, as a
+//! pipeline does.
+
+use std::path::Path;
+
+use lummo_kinds::prometheus::PodMonitor;
+use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
+use monitoring::Monitoring;
+
+fn cases() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+#[test]
+fn golden_cases_render_exactly_and_validate() {
+    let outputs = check_golden(&Monitoring::default(), &cases());
+    validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
+    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by") == Some("monitoring")) {
+        assert_eq!(item.kind(), "PodMonitor");
+        assert_reads_back::<PodMonitor>(item);
+    }
+}
+
+/// Decorating the decorated output again changes nothing: no variable, label or annotation
+/// twice, not a byte moved.
+#[test]
+fn a_second_run_changes_nothing() {
+    for case in ["rollout-datadog-and-prometheus", "deployment-prometheus-podmonitor", "jobs-datadog-only"] {
+        let input = std::fs::read(cases().join(case).join("input.yaml")).unwrap();
+        let once = lummo_krm::process(&Monitoring::default(), input, None);
+        assert_eq!(once.exit_code, 0, "{case}: {}", once.stderr);
+        let twice = lummo_krm::process(&Monitoring::default(), once.stdout.clone().into_bytes(), None);
+        assert_eq!(twice.exit_code, 0, "{case}: {}", twice.stderr);
+        assert_eq!(twice.stdout, once.stdout, "{case}: a second run changed the output");
+    }
+}

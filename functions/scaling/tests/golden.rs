@@ -1,0 +1,36 @@
+//! Golden cases: `tests/golden/<case>/input.yaml` (what workloads hands on) → `output.yaml` +
+//! `stderr.txt`, exactly. The inputs were made by running workloads on the case's
+//! LummoDeployments, as a pipeline does.
+
+use std::path::Path;
+
+use lummo_kinds::keda::{ScaledObject, TriggerAuthentication};
+use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
+use scaling::Scaling;
+
+fn cases() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+#[test]
+fn golden_cases_render_exactly_and_validate() {
+    let outputs = check_golden(&Scaling::default(), &cases());
+    validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
+    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by") == Some("scaling")) {
+        match item.kind() {
+            "ScaledObject" => assert_reads_back::<ScaledObject>(item),
+            "TriggerAuthentication" => assert_reads_back::<TriggerAuthentication>(item),
+            other => panic!("no type for {other}"),
+        }
+    }
+}
+
+/// Running scaling again on its own output changes nothing.
+#[test]
+fn a_second_run_changes_nothing() {
+    let input = std::fs::read(cases().join("rollout-every-trigger/input.yaml")).unwrap();
+    let output = lummo_krm::process(&Scaling::default(), input, None).stdout.into_bytes();
+    let again = lummo_krm::process(&Scaling::default(), output.clone(), None);
+    assert_eq!(again.exit_code, 0, "{}", again.stderr);
+    assert_eq!(again.stdout.as_bytes(), output.as_slice());
+}
