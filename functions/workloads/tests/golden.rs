@@ -42,6 +42,23 @@ fn every_output_reads_back_as_its_type() {
     assert_eq!(kinds.len(), 8, "every kind is covered: {kinds:?}");
 }
 
+/// The monitoring block decorates the Job after workloads made it, so it counts in the name:
+/// turning monitoring on is a new Job, not a change to an immutable one.
+#[test]
+fn a_jobs_name_counts_its_monitoring_block() {
+    let name = |monitoring: &str| {
+        let input = format!(
+            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: krm.lummo.com/v1\n  kind: LummoJob\n  metadata: {{name: j}}\n  spec: {{part-of: p, app: j, containers: {{image: 'a:1', resources: {{cpu: 1, memory: 1Gi}}}}{monitoring}}}\n"
+        );
+        let outcome = lummo_krm::process(&Workloads::default(), input.into_bytes(), None);
+        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+        outcome.stdout.lines().find(|l| l.trim_start().starts_with("name: j-")).map(str::to_string).expect("a Job")
+    };
+    let (plain, monitored) = (name(""), name(", monitoring: {datadog: true}"));
+    assert_ne!(plain, monitored);
+    assert_eq!(monitored, name(", monitoring: {datadog: true}"));
+}
+
 /// Jobs are immutable: the same input keeps its Job's name, a changed spec gets a new one.
 #[test]
 fn job_names_follow_their_content() {
