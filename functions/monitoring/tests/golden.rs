@@ -35,3 +35,14 @@ fn a_second_run_changes_nothing() {
         assert_eq!(twice.stdout, once.stdout, "{case}: a second run changed the output");
     }
 }
+
+/// The scraping setting picks a PodMonitor even when Datadog is on.
+#[test]
+fn the_scraping_setting_picks_a_pod_monitor() {
+    let monitoring = Monitoring { settings: monitoring::Settings { scraping: monitoring::Scraping::PodMonitor, ..Default::default() } };
+    let input = std::fs::read(cases().join("rollout-datadog-and-prometheus/input.yaml")).unwrap();
+    let outcome = lummo_krm::process(&monitoring, input, None);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.contains("kind: PodMonitor") && outcome.stdout.contains("- port: metrics"), "{}", outcome.stdout);
+    assert!(!outcome.stdout.contains("ad.datadoghq.com/"), "no autodiscovery annotation with a PodMonitor");
+}

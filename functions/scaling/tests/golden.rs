@@ -34,3 +34,20 @@ fn a_second_run_changes_nothing() {
     assert_eq!(again.exit_code, 0, "{}", again.stderr);
     assert_eq!(again.stdout.as_bytes(), output.as_slice());
 }
+
+/// With the earlier version's credentials object, the triggers refer to it and no
+/// TriggerAuthentication is generated.
+#[test]
+fn existing_credentials_replace_workload_identity() {
+    let scaling = Scaling {
+        settings: scaling::Settings {
+            pubsub_auth: scaling::PubsubAuth::Existing("keda-trigger-auth-gcp-credentials"),
+            ..Default::default()
+        },
+    };
+    let input = std::fs::read(cases().join("rollout-every-trigger/input.yaml")).unwrap();
+    let outcome = lummo_krm::process(&scaling, input, None);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert_eq!(outcome.stdout.matches("name: keda-trigger-auth-gcp-credentials").count(), 3, "{}", outcome.stdout);
+    assert!(!outcome.stdout.contains("kind: TriggerAuthentication"));
+}
