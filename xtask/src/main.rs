@@ -12,7 +12,8 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   build     build the release binaries of every function and lummo (target/release/<name>)
   test      formatting and lints, every test (unit, golden, end-to-end through kpt, kustomize
-            and docker), and validate-manifests over every example package's render
+            and docker), validate-manifests over every example package's render, and a quick
+            run of the tree benchmark (that it works; its figures are not judged)
   demo [package]
             build, render a copy of Kptfile.examples/<package> (default: networking) with
             kpt, print the manifests and validate them; then the same with lummo render
@@ -189,6 +190,8 @@ fn test() -> Result {
         check_image_renders_like_binary(&package, &rendered)?;
     }
     check_image_as_kustomize_krm_function()?;
+    // The benchmark must keep working; its figures are a report, never a pass or fail here.
+    bench::run(&["tree".into(), "--quick".into(), "--no-build".into()])?;
     eprintln!("xtask test: everything passed in {:.0?}", started.elapsed());
     Ok(())
 }
