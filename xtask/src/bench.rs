@@ -69,6 +69,9 @@ fn measure_on_copies(runs: usize, tree: &Path, scratch: &Path, command: impl Fn(
     for _ in 0..runs {
         let _ = std::fs::remove_dir_all(scratch);
         crate::copy_dir(tree, scratch)?;
+        // Flush the copy first: otherwise its write-back competes with the timed run's own
+        // writes, and the figures measure the disk's backlog more than the render.
+        Command::new("sync").status().map_err(|e| format!("sync: {e}"))?;
         all.push(measure_once(&mut command(scratch), None)?);
     }
     Ok(summarize(all))
