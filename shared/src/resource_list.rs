@@ -463,6 +463,18 @@ impl ResourceList {
         index
     }
 
+    /// The items functions generated, by the input they were generated from (the value of
+    /// their `krm.lummo.com/generated-from` annotation), in list order.
+    pub fn by_generating_input(&self) -> HashMap<&str, Vec<&Item>> {
+        let mut by_input: HashMap<&str, Vec<&Item>> = HashMap::new();
+        for item in &self.items {
+            if let Some(from) = item.annotation(crate::ownership::GENERATED_FROM) {
+                by_input.entry(from).or_default().push(item);
+            }
+        }
+        by_input
+    }
+
     /// Sets an annotation on every item whose identity is in `ids`, keeping its text as intact
     /// as possible.
     pub fn set_annotation(&mut self, ids: &HashSet<&ResourceId>, key: &str, value: &str) {

@@ -22,11 +22,13 @@ use lummo_kinds::ObjectMeta;
 use lummo_kinds::prometheus::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 use lummo_krm::input::InputKind;
 use lummo_krm::names::check_label_value;
-use lummo_krm::ownership::GENERATED_FROM;
 use lummo_krm::{About, Decorator, Function, Generated, Input, Report, ResourceList, labels};
 
 pub use settings::{Scraping, Settings};
 use workload::Workload;
+
+/// The generated items of the run, by the input they came from.
+type GeneratedBy<'a> = std::collections::HashMap<&'a str, Vec<&'a lummo_krm::Item>>;
 
 pub const ABOUT: About = About {
     name: "monitoring",
@@ -69,8 +71,9 @@ impl Function for Monitoring {
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
         let mut generated = Vec::new();
+        let by_input = resources.by_generating_input();
         for (index, input) in inputs.iter().enumerate() {
-            let Some((workload, plan)) = self.plan(input, resources, report) else { continue };
+            let Some((workload, plan)) = self.plan(input, &by_input, report) else { continue };
             if let Some(scrape) = plan.scrape.as_ref().filter(|s| s.by_pod_monitor) {
                 generated.push(Generated::new(index, &pod_monitor(input, &workload, scrape)));
             }
@@ -79,10 +82,13 @@ impl Function for Monitoring {
     }
 
     fn decorate(&self, inputs: &[Input], resources: &mut Decorator, report: &mut Report) {
-        for input in inputs {
-            // Every problem was reported by `generate` (the step stops there on errors); the
-            // plan is made again, its warnings not repeated.
-            let Some((_, plan)) = self.plan(input, resources.resources(), &mut Report::default()) else { continue };
+        // Every problem was reported by `generate` (the step stops there on errors); the plans
+        // are made again, their warnings not repeated.
+        let plans: Vec<(&Input, Plan)> = {
+            let by_input = resources.resources().by_generating_input();
+            inputs.iter().filter_map(|input| Some((input, self.plan(input, &by_input, &mut Report::default())?.1))).collect()
+        };
+        for (input, plan) in plans {
             for workload in &plan.workloads {
                 let edited = workload::edit(resources, workload, |metadata, template| self.apply(&plan, metadata, template));
                 if let Err(message) = edited {
@@ -97,7 +103,7 @@ impl Function for Monitoring {
 // The plan for one input, with every check
 
 impl Monitoring {
-    fn plan(&self, input: &Input, resources: &ResourceList, report: &mut Report) -> Option<(WorkloadInput, Plan)> {
+    fn plan(&self, input: &Input, by_input: &GeneratedBy, report: &mut Report) -> Option<(WorkloadInput, Plan)> {
         let workload = input.decode_part::<WorkloadInput>(report)?;
         let monitoring = workload.monitoring.clone()?;
         let datadog = monitoring.datadog == Some(true);
@@ -105,7 +111,7 @@ impl Monitoring {
             return None;
         }
         let checkpoint = report.checkpoint();
-        let workloads = generated_workloads(input, resources, report);
+        let workloads = generated_workloads(input, by_input, report);
         let first = workloads.first()?;
         let tags = datadog.then(|| self.service_tags(input, &workload, &monitoring, first, report)).flatten();
         if let Some(tags) = &tags {
@@ -226,11 +232,10 @@ impl Monitoring {
 
 /// The workloads workloads generated from `input`, read as their types; an error when there
 /// are none (monitoring ran before workloads, or alone).
-fn generated_workloads(input: &Input, resources: &ResourceList, report: &mut Report) -> Vec<Workload> {
-    let from = input.id();
-    let generated = resources.items.iter().filter(|item| item.annotation(GENERATED_FROM) == Some(from.as_str()));
+fn generated_workloads(input: &Input, by_input: &GeneratedBy, report: &mut Report) -> Vec<Workload> {
+    let generated = by_input.get(input.id().as_str()).map(Vec::as_slice).unwrap_or_default();
     let mut workloads = Vec::new();
-    for read in generated.filter_map(workload::read) {
+    for read in generated.iter().filter_map(|item| workload::read(item)) {
         match read {
             Ok(workload) => workloads.push(workload),
             Err(message) => input.error(report, "spec.monitoring", message),
