@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::function::Function;
-use crate::input::{self, Input};
-use crate::ownership::{self, DECORATED_BY, GENERATED_BY, GENERATED_FROM};
+use crate::input;
+use crate::ownership::{self, DECORATED_BY, GENERATED_BY};
 use crate::resource_list::{Item, ResourceId, ResourceList, annotations};
 use crate::results::Report;
 use crate::yaml::Node;
@@ -60,53 +60,35 @@ pub fn run_pipeline(functions: &[&dyn Function], list: &mut ResourceList, report
     }
 }
 
-/// A decorating function's access to the resources: read anything, edit what a function
-/// generated. Every edit is recorded in the `decorated-by` annotation.
+/// A decorating function's access to the resources: read anything (what an input generated:
+/// `resources().by_generating_input()`), edit what a function generated. Every edit is
+/// recorded in the `decorated-by` annotation.
 pub struct Decorator<'a> {
     list: &'a mut ResourceList,
     function: &'static str,
-    /// Built on first use (most functions never decorate).
-    index: OnceLock<DecoratorIndex>,
-}
-
-struct DecoratorIndex {
-    /// Where each item is; items are neither added nor removed while decorating.
-    positions: HashMap<ResourceId, usize>,
-    /// Input id (`Kind/name`) → what was generated from it, in list order.
-    generated: HashMap<String, Vec<ResourceId>>,
-}
-
-impl DecoratorIndex {
-    fn of(list: &ResourceList) -> DecoratorIndex {
-        let mut positions = HashMap::with_capacity(list.items.len());
-        let mut generated: HashMap<String, Vec<ResourceId>> = HashMap::new();
-        for (position, item) in list.items.iter().enumerate() {
-            let id = item.id();
-            if let Some(from) = item.annotation(GENERATED_FROM) {
-                generated.entry(from.to_string()).or_default().push(id.clone());
-            }
-            positions.entry(id).or_insert(position);
-        }
-        DecoratorIndex { positions, generated }
-    }
+    /// Where each item is, built on first use (most functions never decorate); items are
+    /// neither added nor removed while decorating.
+    positions: OnceLock<HashMap<ResourceId, usize>>,
 }
 
 impl<'a> Decorator<'a> {
     fn new(list: &'a mut ResourceList, function: &'static str) -> Decorator<'a> {
-        Decorator { list, function, index: OnceLock::new() }
+        Decorator { list, function, positions: OnceLock::new() }
     }
 
-    fn index(&self) -> &DecoratorIndex {
-        self.index.get_or_init(|| DecoratorIndex::of(self.list))
+    fn position(&self, id: &ResourceId) -> Option<usize> {
+        let positions = self.positions.get_or_init(|| {
+            let mut positions = HashMap::with_capacity(self.list.items.len());
+            for (position, item) in self.list.items.iter().enumerate() {
+                positions.entry(item.id()).or_insert(position);
+            }
+            positions
+        });
+        positions.get(id).copied()
     }
 
     pub fn resources(&self) -> &ResourceList {
         self.list
-    }
-
-    /// The resources generated from `input` (by any function), in list order.
-    pub fn generated_from(&self, input: &Input) -> &[ResourceId] {
-        self.index().generated.get(&input.id()).map_or(&[], Vec::as_slice)
     }
 
     /// Decodes the resource `id` as a `T`, lets `edit` change it, and writes it back. Refused
@@ -118,7 +100,7 @@ impl<'a> Decorator<'a> {
         T: Resource + Metadata<Ty = ObjectMeta> + Serialize + DeserializeOwned,
     {
         let function = self.function;
-        let Some(&position) = self.index().positions.get(id) else {
+        let Some(position) = self.position(id) else {
             return Err(format!("{id} is not among the resources"));
         };
         let item = &mut self.list.items[position];
@@ -131,13 +113,13 @@ impl<'a> Decorator<'a> {
             return Err(format!("{id} cannot be edited as a {}: {path} would be lost", T::KIND));
         }
         edit(&mut object);
-        if ResourceId::of_json(&to_json(&object)) != *id {
-            return Err(format!("{id}: a decorator may not change what identifies a resource"));
-        }
         let metadata = object.metadata_mut();
         let by = metadata.annotations.get_or_insert_default().entry(DECORATED_BY.to_string()).or_default();
         *by = with_name(by, function);
         let mut after = to_json(&object);
+        if ResourceId::of_json(&after) != *id {
+            return Err(format!("{id}: a decorator may not change what identifies a resource"));
+        }
         if after == before {
             return Ok(());
         }
