@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use crate::package::Package;
+use crate::package::{Changes, Package};
 use crate::registry;
 use crate::render::{self, Rendered};
 
@@ -31,18 +31,12 @@ pub fn print(rendered: &[Rendered]) -> Result<(), String> {
 
 /// One file per resource under `out` (under `out/<folder name>` for several packages).
 pub fn write_folder(rendered: &[Rendered], out: &Path) -> Result<(), String> {
-    let files = folder_files(rendered)?;
+    let files = Changes { write: folder_files(rendered)?.into_iter().collect(), delete: Vec::new() };
     prepare_folder(out)?;
-    for (path, text) in &files {
-        let target = out.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-        }
-        std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
-    }
+    files.apply(out)?;
     std::fs::write(out.join(MARKER), "written by lummo render -o; the next render replaces this folder\n")
         .map_err(|e| format!("{}: {e}", out.display()))?;
-    eprintln!("lummo: {} resource(s) written to {}", files.len(), out.display());
+    eprintln!("lummo: {} resource(s) written to {}", files.write.len(), out.display());
     Ok(())
 }
 

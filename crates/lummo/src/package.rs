@@ -16,6 +16,7 @@ use lummo_krm::{Item, ResourceList};
 
 use crate::ignore::Ignore;
 use crate::parallel;
+use crate::render;
 
 /// One package: its folder, the files read from it, and its resources.
 pub struct Package {
@@ -117,20 +118,23 @@ impl Package {
 
     /// The files to write and delete so the package's folder `root` holds the rendered items.
     pub fn changes(&self, root: &Path) -> Result<Changes, String> {
-        let mut by_file: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
+        let mut by_file: BTreeMap<String, Vec<(u32, &Item)>> = BTreeMap::new();
         for item in &self.list.items {
             let Some(file) = item.file() else { return Err(format!("{} has no file to be written to", item.id())) };
-            by_file.entry(file.path).or_default().push(item);
+            by_file.entry(file.path).or_default().push((file.index.unwrap_or(0), item));
         }
         let emptied = self.files.iter().filter(|(path, state)| state.items > 0 && !by_file.contains_key(*path));
         let delete = emptied.map(|(path, _)| path.clone()).collect();
-        let touched: Vec<(String, Vec<&Item>)> = by_file
+        let touched: Vec<(String, Vec<(u32, &Item)>)> = by_file
             .into_iter()
-            .filter(|(path, items)| self.files.get(path).is_none_or(|f| f.items != items.len()) || !items.iter().all(|i| i.is_verbatim()))
+            .filter(|(path, items)| {
+                self.files.get(path).is_none_or(|f| f.items != items.len()) || !items.iter().all(|(_, i)| i.is_verbatim())
+            })
             .collect();
         let texts = parallel::map(&touched, |(path, items)| {
             let mut items = items.clone();
-            items.sort_by_key(|item| item.file().and_then(|f| f.index).unwrap_or(0));
+            items.sort_by_key(|(index, _)| *index);
+            let items: Vec<&Item> = items.into_iter().map(|(_, item)| item).collect();
             let text = file_text(path, &items)?;
             // An edit that comes out as the bytes already there is no change.
             let same = self.files.contains_key(path) && std::fs::read(root.join(path)).is_ok_and(|bytes| bytes == text.as_bytes());
@@ -164,17 +168,11 @@ fn file_text(path: &str, items: &[&Item]) -> Result<String, String> {
         let json = serde_json::to_string_pretty(&items[0].node().to_json()).map_err(|e| e.to_string())?;
         return Ok(json + "\n");
     }
-    let mut text = String::new();
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            text.push_str("---\n");
-        }
-        text.push_str(&item.to_yaml()?);
-    }
-    Ok(text)
+    render::stream(items)
 }
 
-/// What an in-place render does to a package's folder.
+/// Files to write and delete below a folder: what an in-place render does to a package, or
+/// `-o` to its output folder.
 #[derive(Default, Debug)]
 pub struct Changes {
     pub write: Vec<(String, String)>,

@@ -2,6 +2,7 @@
 //! the files to change, and every result. Packages render independently, on every core.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -116,8 +117,8 @@ fn without_annotations(item: &mut Item, keys: &[String]) {
     }
 }
 
-/// A YAML stream of `items`.
-pub fn stream(items: &[Cow<Item>]) -> Result<String, String> {
+/// A YAML stream of `items` (each written on whichever core is free).
+pub fn stream<T: Deref<Target = Item> + Sync>(items: &[T]) -> Result<String, String> {
     let texts = parallel::map(items, |item| item.to_yaml());
     let mut out = String::with_capacity(texts.iter().map(|t| t.as_ref().map_or(0, |t| t.len() + 4)).sum());
     for (i, text) in texts.into_iter().enumerate() {
