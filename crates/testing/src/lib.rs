@@ -205,8 +205,9 @@ where
     assert_eq!(again, item.node().to_json(), "{} does not read back as a {}", item.id(), T::KIND);
 }
 
-/// The items of the outputs of successful golden cases.
-pub fn output_items(outputs: &[PathBuf]) -> Vec<lummo_krm::Item> {
+/// The items `function` generated in the outputs of successful golden cases.
+pub fn generated_items(outputs: &[PathBuf], function: &str) -> Vec<lummo_krm::Item> {
     let lists = outputs.iter().map(|path| lummo_krm::ResourceList::read(std::fs::read(path).unwrap()).unwrap());
-    lists.flat_map(|list| list.items).collect()
+    let items = lists.flat_map(|list| list.items);
+    items.filter(|item| item.annotation(lummo_krm::ownership::GENERATED_BY) == Some(function)).collect()
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use lummo_kinds::prometheus::PodMonitor;
-use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
+use lummo_testing::{assert_reads_back, check_golden, generated_items, validate_outputs};
 use monitoring::Monitoring;
 
 fn cases() -> std::path::PathBuf {
@@ -16,7 +16,7 @@ fn cases() -> std::path::PathBuf {
 fn golden_cases_render_exactly_and_validate() {
     let outputs = check_golden(&Monitoring::default(), &cases());
     validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
-    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by") == Some("monitoring")) {
+    for item in generated_items(&outputs, "monitoring").iter() {
         assert_eq!(item.kind(), "PodMonitor");
         assert_reads_back::<PodMonitor>(item);
     }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use lummo_kinds::cert_manager::Certificate;
 use lummo_kinds::traefik::{IngressRoute, Middleware};
-use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
+use lummo_testing::{assert_reads_back, check_golden, generated_items, validate_outputs};
 use networking::Networking;
 
 #[test]
@@ -20,7 +20,7 @@ fn every_output_reads_back_as_its_type() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let outputs = check_golden(&Networking::default(), &Path::new(dir).join("tests/golden"));
     let mut kinds = std::collections::BTreeSet::new();
-    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by") == Some("networking")) {
+    for item in generated_items(&outputs, "networking").iter() {
         match item.kind() {
             "IngressRoute" => assert_reads_back::<IngressRoute>(item),
             "Middleware" => assert_reads_back::<Middleware>(item),

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use lummo_kinds::keda::{ScaledObject, TriggerAuthentication};
-use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
+use lummo_testing::{assert_reads_back, check_golden, generated_items, validate_outputs};
 use scaling::Scaling;
 
 fn cases() -> std::path::PathBuf {
@@ -16,7 +16,7 @@ fn cases() -> std::path::PathBuf {
 fn golden_cases_render_exactly_and_validate() {
     let outputs = check_golden(&Scaling::default(), &cases());
     validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
-    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by") == Some("scaling")) {
+    for item in generated_items(&outputs, "scaling").iter() {
         match item.kind() {
             "ScaledObject" => assert_reads_back::<ScaledObject>(item),
             "TriggerAuthentication" => assert_reads_back::<TriggerAuthentication>(item),

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use lummo_kinds::argo::{AnalysisTemplate, Rollout};
 use lummo_kinds::external_secrets::ExternalSecret;
-use lummo_testing::{assert_reads_back, check_golden, output_items, validate_outputs};
+use lummo_testing::{assert_reads_back, check_golden, generated_items, validate_outputs};
 use workloads::Workloads;
 
 #[test]
@@ -25,7 +25,7 @@ fn every_output_reads_back_as_its_type() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let outputs = check_golden(&Workloads::default(), &Path::new(dir).join("tests/golden"));
     let mut kinds = std::collections::BTreeSet::new();
-    for item in output_items(&outputs).iter().filter(|i| i.annotation("krm.lummo.com/generated-by").is_some()) {
+    for item in generated_items(&outputs, "workloads").iter() {
         match item.kind() {
             "Rollout" => assert_reads_back::<Rollout>(item),
             "AnalysisTemplate" => assert_reads_back::<AnalysisTemplate>(item),
@@ -42,40 +42,30 @@ fn every_output_reads_back_as_its_type() {
     assert_eq!(kinds.len(), 8, "every kind is covered: {kinds:?}");
 }
 
+/// The name of the Job workloads makes of a LummoJob with these container `args` and these
+/// extra spec fields.
+fn job_name(args: &str, extra_spec: &str) -> String {
+    let input = format!(
+        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: krm.lummo.com/v1\n  kind: LummoJob\n  metadata: {{name: j}}\n  spec: {{part-of: p, app: j, containers: {{image: 'a:1', args: [{args}], resources: {{cpu: 1, memory: 1Gi}}}}{extra_spec}}}\n"
+    );
+    let outcome = lummo_krm::process(&Workloads::default(), input.into_bytes(), None);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    let line = outcome.stdout.lines().skip_while(|l| !l.contains("kind: Job")).find(|l| l.trim_start().starts_with("name: j-"));
+    line.map(str::to_string).expect("a Job named j-<hash>")
+}
+
 /// The monitoring block decorates the Job after workloads made it, so it counts in the name:
 /// turning monitoring on is a new Job, not a change to an immutable one.
 #[test]
 fn a_jobs_name_counts_its_monitoring_block() {
-    let name = |monitoring: &str| {
-        let input = format!(
-            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: krm.lummo.com/v1\n  kind: LummoJob\n  metadata: {{name: j}}\n  spec: {{part-of: p, app: j, containers: {{image: 'a:1', resources: {{cpu: 1, memory: 1Gi}}}}{monitoring}}}\n"
-        );
-        let outcome = lummo_krm::process(&Workloads::default(), input.into_bytes(), None);
-        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
-        outcome.stdout.lines().find(|l| l.trim_start().starts_with("name: j-")).map(str::to_string).expect("a Job")
-    };
-    let (plain, monitored) = (name(""), name(", monitoring: {datadog: true}"));
-    assert_ne!(plain, monitored);
-    assert_eq!(monitored, name(", monitoring: {datadog: true}"));
+    let monitored = || job_name("a", ", monitoring: {datadog: true}");
+    assert_ne!(job_name("a", ""), monitored());
+    assert_eq!(monitored(), monitored());
 }
 
 /// Jobs are immutable: the same input keeps its Job's name, a changed spec gets a new one.
 #[test]
 fn job_names_follow_their_content() {
-    let job = |args: &str| {
-        let input = format!(
-            "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: krm.lummo.com/v1\n  kind: LummoJob\n  metadata: {{name: j}}\n  spec: {{part-of: p, app: j, containers: {{image: 'a:1', args: [{args}], resources: {{cpu: 1, memory: 1Gi}}}}}}\n"
-        );
-        let outcome = lummo_krm::process(&Workloads::default(), input.into_bytes(), None);
-        assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
-        let line = outcome
-            .stdout
-            .lines()
-            .skip_while(|l| !l.contains("kind: Job"))
-            .find(|l| l.trim_start().starts_with("name: j-"))
-            .map(str::to_string);
-        line.expect("a Job named j-<hash>")
-    };
-    assert_eq!(job("a"), job("a"));
-    assert_ne!(job("a"), job("b"));
+    assert_eq!(job_name("a", ""), job_name("a", ""));
+    assert_ne!(job_name("a", ""), job_name("b", ""));
 }
