@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{Result, root};
+use crate::{Result, path_with_binaries, release_dir, root};
 
 const RUNS: usize = 5;
 /// Default tree sizes, in apps; `--quick` uses the first only.
@@ -83,13 +83,6 @@ fn ms(m: &Measure) -> f64 {
 
 fn mib(m: &Measure) -> f64 {
     m.max_rss_kib as f64 / 1024.0
-}
-
-/// Where cargo put the release binaries: `$CARGO_TARGET_DIR/release` when set (cargo resolves
-/// a relative one against the workspace root, where `build` runs it), else `target/release`.
-fn release_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |dir| root().join(dir));
-    target.join("release")
 }
 
 /// `cargo xtask bench [--no-build] [<resources> | list [resources] | tree [--quick] [apps...]]`.
@@ -365,11 +358,6 @@ fn write_tree(package: &Path, apps: usize) -> Result<usize> {
         }
     }
     Ok(bytes)
-}
-
-/// PATH with the release binaries first, so the Kptfile's `exec: workloads` finds ours.
-fn path_with_binaries() -> String {
-    format!("{}:{}", release_dir().display(), std::env::var("PATH").unwrap_or_default())
 }
 
 /// `kpt fn render` in place, or printing the rendered package (`-o stdout`, files untouched).

@@ -89,7 +89,7 @@ fn cargo() -> Command {
 fn build() -> Result {
     run(cargo().args(["build", "--release", "--bins"]))?;
     for binary in functions().into_iter().chain(["lummo".to_string()]) {
-        eprintln!("built {}", root().join("target/release").join(&binary).display());
+        eprintln!("built {}", release_dir().join(&binary).display());
     }
     Ok(())
 }
@@ -213,10 +213,16 @@ fn example_packages() -> Result<Vec<PathBuf>> {
     Ok(packages)
 }
 
+/// Where cargo puts the release binaries: `$CARGO_TARGET_DIR/release` when set (cargo resolves
+/// a relative one against the workspace root, where these tasks run it), else `target/release`.
+pub fn release_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), |dir| root().join(dir));
+    target.join("release")
+}
+
 /// PATH with the release binaries first, so Kptfiles can say `exec: networking`.
 pub fn path_with_binaries() -> String {
-    let bin = root().join("target/release");
-    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+    format!("{}:{}", release_dir().display(), std::env::var("PATH").unwrap_or_default())
 }
 
 /// Copies a package to a scratch folder and renders it there with kpt.
@@ -261,10 +267,7 @@ fn demo(package: &str) -> Result {
     // The same package without kpt: one process, the manifests only (one file each).
     let out = root().join("target/xtask-render").join(format!("{package}-lummo"));
     let _ = std::fs::remove_dir_all(&out);
-    run(Command::new(root().join("target/release/lummo"))
-        .args(["render", "-o"])
-        .arg(&out)
-        .arg(root().join("Kptfile.examples").join(package)))?;
+    run(Command::new(release_dir().join("lummo")).args(["render", "-o"]).arg(&out).arg(root().join("Kptfile.examples").join(package)))?;
     run(Command::new(validator()?).arg(&out))
 }
 
