@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod engine;
 pub mod function;
+pub mod image;
 pub mod input;
 pub mod labels;
 pub mod log;

@@ -146,7 +146,7 @@ impl Monitoring {
         let image = first.template.spec.as_ref().and_then(|p| p.containers.first()).and_then(|c| c.image.as_deref()).unwrap_or_default();
         let (version, path) = match &monitoring.version {
             Some(version) => (version.clone(), "spec.monitoring.version"),
-            None => (image_tag(image), "spec.containers"),
+            None => (lummo_krm::image::tag(image), "spec.containers"),
         };
         match check_label_value(&version) {
             Ok(()) => drop(tags.insert(s.version_label.to_string(), version)),
@@ -245,14 +245,6 @@ fn generated_workloads(input: &Input, by_input: &GeneratedBy, report: &mut Repor
         input.error(report, "spec.monitoring", "the workload of this input is not among the resources: run workloads before monitoring");
     }
     workloads
-}
-
-/// `registry/app:1.2.3` → `1.2.3`; without a tag (or by digest only) `latest`, as the
-/// container runtime reads it.
-pub fn image_tag(image: &str) -> String {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    last.split_once(':').map_or("latest", |(_, tag)| tag).to_string()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -297,7 +297,7 @@ impl PodBuilder<'_> {
 
     /// The pod around the containers, with the secure defaults every pod gets.
     fn finish(self, pod: &PodInput) -> Pod {
-        let version = self.containers.first().and_then(|c| c.image.as_deref()).map(image_tag).unwrap_or_default();
+        let version = self.containers.first().and_then(|c| c.image.as_deref()).map(lummo_krm::image::tag).unwrap_or_default();
         let spec = PodSpec {
             containers: self.containers,
             // No API token in the pod unless it runs as a named ServiceAccount.
@@ -359,11 +359,4 @@ fn probe(input: &Input, probe_path: &str, spec: &Probe, own_ports: &BTreeMap<Str
         _ => input.error(report, probe_path, "must be either {http: /path} (with an optional port) or {tcp: <port name>}"),
     }
     built
-}
-
-/// `registry/app:1.2.3` → `1.2.3`; an image without a tag (or by digest only) is `latest`.
-pub fn image_tag(image: &str) -> String {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
-    last.split_once(':').map_or("latest", |(_, tag)| tag).to_string()
 }
