@@ -48,7 +48,9 @@ pub struct Monitoring {
 
 /// What monitoring does to the workloads of one input.
 struct Plan {
-    app: String,
+    /// What the input says.
+    input: WorkloadInput,
+    /// The workloads generated from it.
     workloads: Vec<Workload>,
     /// Unified service tags (label → value), when Datadog is on.
     datadog: Option<BTreeMap<String, String>>,
@@ -73,9 +75,9 @@ impl Function for Monitoring {
         let mut generated = Vec::new();
         let by_input = resources.by_generating_input();
         for (index, input) in inputs.iter().enumerate() {
-            let Some((workload, plan)) = self.plan(input, &by_input, report) else { continue };
+            let Some(plan) = self.plan(input, &by_input, report) else { continue };
             if let Some(scrape) = plan.scrape.as_ref().filter(|s| s.by_pod_monitor) {
-                generated.push(Generated::new(index, &pod_monitor(input, &workload, scrape)));
+                generated.push(Generated::new(index, &pod_monitor(input, &plan.input, scrape)));
             }
         }
         generated
@@ -86,7 +88,7 @@ impl Function for Monitoring {
         // are made again, their warnings not repeated.
         let plans: Vec<(&Input, Plan)> = {
             let by_input = resources.resources().by_generating_input();
-            inputs.iter().filter_map(|input| Some((input, self.plan(input, &by_input, &mut Report::default())?.1))).collect()
+            inputs.iter().filter_map(|input| Some((input, self.plan(input, &by_input, &mut Report::default())?))).collect()
         };
         for (input, plan) in plans {
             for workload in &plan.workloads {
@@ -103,7 +105,7 @@ impl Function for Monitoring {
 // The plan for one input, with every check
 
 impl Monitoring {
-    fn plan(&self, input: &Input, by_input: &GeneratedBy, report: &mut Report) -> Option<(WorkloadInput, Plan)> {
+    fn plan(&self, input: &Input, by_input: &GeneratedBy, report: &mut Report) -> Option<Plan> {
         let workload = input.decode_part::<WorkloadInput>(report)?;
         let monitoring = workload.monitoring.clone()?;
         let datadog = monitoring.datadog == Some(true);
@@ -113,7 +115,7 @@ impl Monitoring {
         let checkpoint = report.checkpoint();
         let workloads = generated_workloads(input, by_input, report);
         let first = workloads.first()?;
-        let tags = datadog.then(|| self.service_tags(input, &workload, &monitoring, first, report)).flatten();
+        let tags = datadog.then(|| self.service_tags(input, &workload, &monitoring, first, report));
         if let Some(tags) = &tags {
             self.check_own_env(input, &workload, first, tags, report);
         }
@@ -121,8 +123,7 @@ impl Monitoring {
         if report.errors_since(checkpoint) {
             return None;
         }
-        let app = workload.app.clone();
-        Some((workload, Plan { app, workloads, datadog: tags, scrape }))
+        Some(Plan { input: workload, workloads, datadog: tags, scrape })
     }
 
     /// `tags.datadoghq.com/{service,env,version}`: the app, its `env`, and the version (given,
@@ -134,7 +135,7 @@ impl Monitoring {
         monitoring: &MonitoringSpec,
         first: &Workload,
         report: &mut Report,
-    ) -> Option<BTreeMap<String, String>> {
+    ) -> BTreeMap<String, String> {
         let s = &self.settings;
         let mut tags = BTreeMap::from([(s.service_label.to_string(), workload.app.clone())]);
         if let Some(env) = &workload.env {
@@ -157,7 +158,7 @@ impl Monitoring {
                 format!("the image tag of {image:?} cannot be Datadog's version tag ({message}): set monitoring.version"),
             ),
         }
-        Some(tags)
+        tags
     }
 
     /// A variable the user set on a container wins over Datadog's; say so. (One that equals
@@ -319,7 +320,7 @@ impl Monitoring {
 fn openmetrics_check(scrape: &Scrape, plan: &Plan) -> String {
     let instance = serde_json::json!({
         "openmetrics_endpoint": format!("http://%%host%%:{}{}", scrape.port_number, scrape.path),
-        "namespace": plan.app,
+        "namespace": plan.input.app,
         "metrics": [".*"],
     });
     serde_json::json!({"openmetrics": {"instances": [instance]}}).to_string()
