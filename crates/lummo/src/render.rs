@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use lummo_krm::engine::run_pipeline;
 use lummo_krm::resource_list::annotations;
@@ -55,31 +54,7 @@ pub fn render(root: &Path, functions: &[&dyn Function]) -> Rendered {
 
 /// Renders every package, as many at once as there are cores; results keep the given order.
 pub fn render_all(roots: &[PathBuf], functions: &[&dyn Function]) -> Vec<Rendered> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(roots.len()).max(1);
-    if workers == 1 {
-        return roots.iter().map(|root| render(root, functions)).collect();
-    }
-    let next = Mutex::new(0usize);
-    let done: Mutex<Vec<(usize, Rendered)>> = Mutex::new(Vec::with_capacity(roots.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = {
-                        let mut next = next.lock().expect("no panics while held");
-                        *next += 1;
-                        *next - 1
-                    };
-                    let Some(root) = roots.get(index) else { break };
-                    let rendered = render(root, functions);
-                    done.lock().expect("no panics while held").push((index, rendered));
-                }
-            });
-        }
-    });
-    let mut done = done.into_inner().expect("threads joined");
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, rendered)| rendered).collect()
+    parallel::map(roots, |root| render(root, functions))
 }
 
 /// Annotations kpt and kustomize keep their bookkeeping in; none of them belongs in a cluster.
