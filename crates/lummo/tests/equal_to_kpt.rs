@@ -41,15 +41,21 @@ fn function_links(root: &Path) -> PathBuf {
     bin.join("workloads")
 }
 
-/// The package with its Kptfile's pipeline replaced by the canonical one: every function, in
-/// the order `lummo functions` lists them.
-fn with_canonical_pipeline(package: &Path, target: &Path) {
+/// A copy of the package whose Kptfile's pipeline runs `steps` as exec functions.
+fn with_pipeline(package: &Path, target: &Path, steps: &[&str]) {
     copy_dir(package, target);
     let kptfile = target.join("Kptfile");
     let text = std::fs::read_to_string(&kptfile).unwrap();
     let head = text.split("pipeline:").next().unwrap();
-    let steps: String = run_ok(Command::new(LUMMO).arg("functions")).lines().map(|name| format!("  - exec: {name}\n")).collect();
+    let steps: String = steps.iter().map(|name| format!("  - exec: {name}\n")).collect();
     std::fs::write(&kptfile, format!("{head}pipeline:\n  mutators:\n{steps}")).unwrap();
+}
+
+/// The package with the canonical pipeline: every function, in the order `lummo functions`
+/// lists them.
+fn with_canonical_pipeline(package: &Path, target: &Path) {
+    let functions = run_ok(Command::new(LUMMO).arg("functions"));
+    with_pipeline(package, target, &functions.lines().collect::<Vec<_>>());
 }
 
 /// Objects by identity, without local config and kpt's bookkeeping.
@@ -134,12 +140,7 @@ fn a_pipeline_in_the_wrong_order_says_what_must_run_first() {
         (["scaling", "workloads", "monitoring", "networking"], "run workloads before scaling"),
     ] {
         let dir = root.join(steps[0]);
-        copy_dir(&repo().join("Kptfile.examples/scaled-monitored"), &dir);
-        let kptfile = dir.join("Kptfile");
-        let text = std::fs::read_to_string(&kptfile).unwrap();
-        let head = text.split("pipeline:").next().unwrap();
-        let pipeline: String = steps.iter().map(|name| format!("  - exec: {name}\n")).collect();
-        std::fs::write(&kptfile, format!("{head}pipeline:\n  mutators:\n{pipeline}")).unwrap();
+        with_pipeline(&repo().join("Kptfile.examples/scaled-monitored"), &dir, &steps);
         let before = read_tree(&dir);
         let output = lummo_testing::kpt_render(links.to_str().unwrap(), &dir);
         let stderr = String::from_utf8_lossy(&output.stderr);
