@@ -30,9 +30,8 @@ pub fn run_step(function: &dyn Function, list: &mut ResourceList, configs: &[Ite
     for input in &mut inputs {
         function.migrate(input, report);
     }
-    if report.errors_since(checkpoint) {
-        return;
-    }
+    // Generating goes on after errors in the envelopes, so that one run reports every problem;
+    // any error stops the step before its outputs are planned.
     let generated = tracing::debug_span!("generate").in_scope(|| function.generate(&inputs, list, report));
     if report.errors_since(checkpoint) {
         return;

@@ -155,7 +155,7 @@ impl Input {
             }
         }
         let Some(metadata) = self.node.get("metadata").filter(|m| !m.is_null()) else {
-            self.error(report, "metadata.name", "required field is missing");
+            self.error(report, "metadata.name", MISSING_NAME);
             return;
         };
         let Some(entries) = metadata.entries() else {
@@ -187,10 +187,13 @@ impl Input {
             }
         }
         if metadata.get("name").is_none() {
-            self.error(report, "metadata.name", "required field is missing");
+            self.error(report, "metadata.name", MISSING_NAME);
         }
     }
 }
+
+/// What a missing name says: everything an input generates is named after it or its spec.
+const MISSING_NAME: &str = "required field is missing: add metadata: {name: ...}, which names the input in messages and annotations";
 
 /// The JSON schema of `T`, generated once per type and process: generating it costs more than
 /// checking an input against it.
@@ -234,6 +237,8 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
             legacy if LEGACY_API_VERSIONS.contains(&legacy) => {
                 input.warning(report, "apiVersion", format!("apiVersion {legacy:?} is an earlier form: use {API_VERSION:?}"));
             }
+            // Still an input, so that its other problems are reported with this one.
+            "" => input.error(report, "apiVersion", format!("required field is missing: add apiVersion: {API_VERSION}")),
             other => {
                 input.error(report, "apiVersion", format!("unsupported apiVersion {other:?} for kind {}: use {API_VERSION:?}", kind.kind));
                 continue;

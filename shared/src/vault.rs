@@ -73,10 +73,11 @@ pub fn external_secret(metadata: ObjectMeta, secret_name: &str, path: &str, sett
     ExternalSecret::new(
         metadata,
         ExternalSecretSpec {
-            refresh_interval: settings.refresh_interval.into(),
-            secret_store_ref: SecretStoreRef { kind: settings.store_kind.into(), name: settings.store_name.into() },
-            target: Target { name: secret_name.into(), creation_policy: "Owner".into() },
-            data_from: vec![DataFrom { extract: Extract { key: path.into() } }],
+            refresh_interval: Some(settings.refresh_interval.into()),
+            secret_store_ref: Some(SecretStoreRef { kind: settings.store_kind.into(), name: settings.store_name.into() }),
+            target: Target { name: Some(secret_name.into()), creation_policy: Some("Owner".into()) },
+            data: Vec::new(),
+            data_from: vec![DataFrom { extract: Some(Extract { key: path.into() }) }],
         },
     )
 }

@@ -2,10 +2,12 @@
 //!
 //! `workloads` validates a `LummoDeployment` as a whole, including its `scaling` and
 //! `monitoring` blocks; `scaling` and `monitoring` read those blocks from the same input with
-//! the same types. Function crates depend on this crate, never on each other.
+//! the same types. Function crates depend on this crate, never on each other. Pub/Sub's naming
+//! rule is here too: `scaling` reads subscriptions that `pubsub` declares.
 
 pub mod monitoring;
 pub mod ports;
+pub mod pubsub;
 pub mod scaling;
 pub mod values;
 pub mod workload;

@@ -4,6 +4,7 @@
 
 pub mod argo;
 pub mod cert_manager;
+pub mod config_connector;
 pub mod external_secrets;
 pub mod keda;
 pub mod prometheus;

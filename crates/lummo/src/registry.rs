@@ -14,6 +14,10 @@ pub fn functions() -> Vec<Box<dyn Function>> {
         Box::new(monitoring::Monitoring::default()),
         // Routes to their Services.
         Box::new(networking::Networking::default()),
+        // Pools their database connections.
+        Box::new(pgbouncer::Pgbouncer::default()),
+        // Declares the Pub/Sub topics and subscriptions they use.
+        Box::new(pubsub::Pubsub::default()),
     ]
 }
 

@@ -123,7 +123,9 @@ fn fn_runs_one_function_and_links_are_that_function() {
     assert!(text(&lummo(&["fn", "networking", "--help"]).stdout).starts_with("# networking"));
     let unknown = lummo(&["fn", "nope"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(text(&unknown.stderr).contains("no function \"nope\" (functions: workloads, scaling, monitoring, networking)"));
+    assert!(
+        text(&unknown.stderr).contains("no function \"nope\" (functions: workloads, scaling, monitoring, networking, pgbouncer, pubsub)")
+    );
 }
 
 #[test]
@@ -133,7 +135,7 @@ fn usage_errors_exit_2_and_help_is_the_readme() {
     }
     assert!(text(&lummo(&["--help"]).stdout).starts_with("# lummo"));
     assert_eq!(text(&lummo(&["--version"]).stdout), format!("lummo {}\n", env!("CARGO_PKG_VERSION")));
-    assert_eq!(text(&lummo(&["functions"]).stdout), "workloads\nscaling\nmonitoring\nnetworking\n");
+    assert_eq!(text(&lummo(&["functions"]).stdout), "workloads\nscaling\nmonitoring\nnetworking\npgbouncer\npubsub\n");
 }
 
 #[test]

@@ -58,7 +58,11 @@ fn with_canonical_pipeline(package: &Path, target: &Path) {
     with_pipeline(package, target, &functions.lines().collect::<Vec<_>>());
 }
 
-/// Objects by identity, without local config and kpt's bookkeeping.
+/// kpt's attribution on the Config Connector objects it renders (`KPT_DISABLE_ATTRIBUTION`
+/// turns it off); lummo does not attribute itself.
+const KPT_ATTRIBUTION: (&str, &str) = ("cnrm.cloud.google.com/blueprint", "kpt-fn");
+
+/// Objects by identity, without local config and kpt's bookkeeping and attribution.
 fn objects(yaml_stream: &str) -> BTreeMap<ResourceId, Json> {
     let list = ResourceList::read(yaml_stream.as_bytes().to_vec()).unwrap();
     let mut objects = BTreeMap::new();
@@ -68,7 +72,10 @@ fn objects(yaml_stream: &str) -> BTreeMap<ResourceId, Json> {
         }
         let mut json = item.node().to_json();
         if let Some(annotations) = json.pointer_mut("/metadata/annotations").and_then(Json::as_object_mut) {
-            annotations.retain(|key, _| !key.starts_with("internal.config.kubernetes.io/") && key != "config.k8s.io/id");
+            annotations.retain(|key, value| {
+                let attribution = (key.as_str(), value.as_str().unwrap_or_default()) == KPT_ATTRIBUTION;
+                !key.starts_with("internal.config.kubernetes.io/") && key != "config.k8s.io/id" && !attribution
+            });
         }
         assert!(objects.insert(item.id(), json).is_none(), "{} twice", item.id());
     }

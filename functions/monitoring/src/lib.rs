@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use lummo_inputs::monitoring::PortRef;
+use lummo_inputs::monitoring::{PortRef, openmetrics_annotation};
 use lummo_inputs::workload::{CRON_JOB, CRON_JOB_EARLIER_NAMES, DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES, JOB};
 use lummo_inputs::{MonitoringSpec, WorkloadInput};
 use lummo_kinds::ObjectMeta;
@@ -216,11 +216,7 @@ impl Monitoring {
             );
             return None;
         };
-        let by_pod_monitor = match self.settings.scraping {
-            Scraping::Auto => !datadog,
-            Scraping::DatadogAnnotations => false,
-            Scraping::PodMonitor => true,
-        };
+        let by_pod_monitor = self.settings.scraping.by_pod_monitor(datadog);
         Some(Scrape {
             container: container.name.clone(),
             port_name: port.name.clone(),
@@ -287,7 +283,8 @@ impl Monitoring {
         }
         if let Some(scrape) = plan.scrape.as_ref().filter(|s| !s.by_pod_monitor) {
             let annotations = template.metadata.get_or_insert_default().annotations.get_or_insert_default();
-            annotations.insert(format!("ad.datadoghq.com/{}.checks", scrape.container), openmetrics_check(scrape, plan));
+            let (key, check) = openmetrics_annotation(&scrape.container, scrape.port_number, &scrape.path, &plan.input.app);
+            annotations.insert(key, check);
         }
     }
 
@@ -314,14 +311,4 @@ impl Monitoring {
         variables.push(field(s.service_name_variable, label(labels::APP)));
         variables
     }
-}
-
-/// Datadog autodiscovery of an OpenMetrics endpoint, as the pod annotation's JSON.
-fn openmetrics_check(scrape: &Scrape, plan: &Plan) -> String {
-    let instance = serde_json::json!({
-        "openmetrics_endpoint": format!("http://%%host%%:{}{}", scrape.port_number, scrape.path),
-        "namespace": plan.input.app,
-        "metrics": [".*"],
-    });
-    serde_json::json!({"openmetrics": {"instances": [instance]}}).to_string()
 }

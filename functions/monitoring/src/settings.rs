@@ -1,15 +1,6 @@
 //! Platform conventions of the monitoring function, in one place.
 
-/// How Prometheus metrics are collected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scraping {
-    /// Datadog's OpenMetrics autodiscovery annotations when Datadog is on, a PodMonitor otherwise.
-    Auto,
-    /// Always the Datadog agent, through autodiscovery annotations on the pod.
-    DatadogAnnotations,
-    /// Always a prometheus-operator PodMonitor.
-    PodMonitor,
-}
+pub use lummo_inputs::monitoring::Scraping;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {

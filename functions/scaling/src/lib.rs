@@ -14,7 +14,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::{HPAScalingRules, HorizontalPodAutoscalerBehavior};
 use lummo_inputs::scaling::{PubsubTrigger, ScalingSpec, UtilizationTarget};
 use lummo_inputs::workload::{DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES};
-use lummo_inputs::{OneOrMany, Scalar, WorkloadInput};
+use lummo_inputs::{OneOrMany, Scalar, WorkloadInput, pubsub};
 use lummo_kinds::ObjectMeta;
 use lummo_kinds::argo::Rollout;
 use lummo_kinds::keda::{
@@ -137,7 +137,7 @@ impl Scaling {
                     ("mode".to_string(), "SubscriptionSize".to_string()),
                     ("value".to_string(), value.to_string()),
                 ];
-                if let Err(message) = check_subscription_name(&subscription.name) {
+                if let Err(message) = pubsub::check_name("subscription", &subscription.name) {
                     input.error(report, &format!("{path}.name"), message);
                 }
                 let trigger = Trigger {
@@ -258,24 +258,6 @@ fn backlog_per_replica(input: &Input, path: &str, trigger: &PubsubTrigger, repor
         (None, None, None) => Err("needs size (backlog per replica), or latency and throughput".to_string()),
     };
     result.map_err(|message| input.error(report, path, message)).ok()
-}
-
-/// Pub/Sub's rule for subscription names.
-pub fn check_subscription_name(name: &str) -> Result<(), String> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.~+%".contains(c);
-    if !(3..=255).contains(&name.len()) {
-        return Err(format!("{name:?} is not a Pub/Sub subscription name: it must have 3 to 255 characters"));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(format!("{name:?} is not a Pub/Sub subscription name: it must start with a letter"));
-    }
-    if name.starts_with("goog") {
-        return Err(format!("{name:?} is not a Pub/Sub subscription name: names starting with \"goog\" are reserved"));
-    }
-    if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
-        return Err(format!("{name:?} is not a Pub/Sub subscription name: {bad:?} is not allowed (letters, digits, - _ . ~ + %)"));
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+//! Pub/Sub's naming rule, which `scaling` (subscriptions its triggers read) and `pubsub` (the
+//! topics and subscriptions it declares) both check.
+
+/// Checks a topic or subscription name (`what` is `"topic"` or `"subscription"`) against
+/// Pub/Sub's rule: 3 to 255 letters, digits and `- _ . ~ + %`, starting with a letter, not with
+/// `goog`.
+pub fn check_name(what: &str, name: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.~+%".contains(c);
+    let not_a_name = |reason: &str| Err(format!("{name:?} is not a Pub/Sub {what} name: {reason}"));
+    if !(3..=255).contains(&name.len()) {
+        return not_a_name("it must have 3 to 255 characters");
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return not_a_name("it must start with a letter");
+    }
+    if name.starts_with("goog") {
+        return not_a_name("names starting with \"goog\" are reserved");
+    }
+    if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
+        return not_a_name(&format!("{bad:?} is not allowed (letters, digits, - _ . ~ + %)"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_name;
+
+    #[test]
+    fn pubsub_names() {
+        assert!(check_name("topic", "dev-Orders_v2.events~1+%").is_ok());
+        assert_eq!(check_name("topic", "ab").unwrap_err(), "\"ab\" is not a Pub/Sub topic name: it must have 3 to 255 characters");
+        assert!(check_name("topic", &"a".repeat(255)).is_ok() && check_name("topic", &"a".repeat(256)).is_err());
+        assert!(check_name("subscription", "1st").unwrap_err().ends_with("subscription name: it must start with a letter"));
+        assert!(check_name("topic", "google-things").unwrap_err().contains("reserved"));
+        assert!(check_name("topic", "a/b/c").unwrap_err().ends_with("'/' is not allowed (letters, digits, - _ . ~ + %)"));
+    }
+}

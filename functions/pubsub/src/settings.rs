@@ -1,0 +1,121 @@
+//! Platform conventions of the pubsub function, and Pub/Sub's own limits, in one place. The
+//! defaults are the earlier implementation's constants.
+
+use std::ops::RangeInclusive;
+
+/// When an idle subscription is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ttl {
+    /// After this many seconds without subscribers.
+    Seconds(u64),
+    /// Never (Config Connector's `expirationPolicy: {ttl: ""}`).
+    Never,
+}
+
+/// What a subscription gets for each setting its input leaves out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubscriptionDefaults {
+    pub ack_deadline_seconds: i32,
+    pub max_delivery_attempts: i32,
+    pub ttl: Ttl,
+    pub message_retention_seconds: u64,
+    pub minimum_backoff_seconds: u64,
+    pub maximum_backoff_seconds: u64,
+}
+
+/// The subscription every topic's dead-letter topic gets, so that dead letters are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeadLetterSubscription {
+    pub ack_deadline_seconds: i32,
+    pub message_retention_seconds: u64,
+    pub ttl: Ttl,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// GCP project of each `env`.
+    pub projects: &'static [(&'static str, &'static str)],
+    /// GCP project of any other `env`, or none.
+    pub default_project: &'static str,
+    /// Project numbers by project id, for the Pub/Sub service agent's grants. Keyed by project,
+    /// not by env, so an input that overrides `project` never gets another project's number.
+    pub project_numbers: &'static [(&'static str, u64)],
+    /// Appended to a topic's name for its dead-letter topic and that topic's subscription.
+    pub dead_letter_suffix: &'static str,
+    pub subscription_defaults: SubscriptionDefaults,
+    pub dead_letter_subscription: DeadLetterSubscription,
+    /// What dead-lettering needs of Pub/Sub's service agent: publishing to the dead-letter
+    /// topic, acknowledging on the source subscription.
+    pub publisher: Grant,
+    pub subscriber: Grant,
+}
+
+/// A role granted to Pub/Sub's service agent through an IAMPolicyMember, named after the object
+/// it is granted on and `member_suffix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub role: &'static str,
+    pub member_suffix: &'static str,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            projects: &[("prod", "tokko-production")],
+            default_project: "beecash-staging",
+            project_numbers: &[],
+            dead_letter_suffix: ".dlx",
+            subscription_defaults: SubscriptionDefaults {
+                ack_deadline_seconds: 10,
+                max_delivery_attempts: 5,
+                ttl: Ttl::Seconds(2_678_400),
+                message_retention_seconds: 604_800,
+                minimum_backoff_seconds: 300,
+                maximum_backoff_seconds: 600,
+            },
+            dead_letter_subscription: DeadLetterSubscription {
+                ack_deadline_seconds: 10,
+                message_retention_seconds: 604_800,
+                ttl: Ttl::Never,
+            },
+            publisher: Grant { role: "roles/pubsub.publisher", member_suffix: "-pubsub-publisher" },
+            subscriber: Grant { role: "roles/pubsub.subscriber", member_suffix: "-pubsub-subscriber" },
+        }
+    }
+}
+
+impl Settings {
+    /// The GCP project of an input's `env`.
+    pub fn project_of(&self, env: Option<&str>) -> &'static str {
+        let known = self.projects.iter().find(|(name, _)| Some(*name) == env);
+        known.map_or(self.default_project, |(_, project)| project)
+    }
+
+    pub fn project_number_of(&self, project: &str) -> Option<u64> {
+        self.project_numbers.iter().find(|(id, _)| *id == project).map(|(_, number)| *number)
+    }
+}
+
+/// The annotation through which Config Connector learns the GCP project of an object.
+pub const PROJECT_ANNOTATION: &str = "cnrm.cloud.google.com/project-id";
+
+/// The Pub/Sub service agent of a project, which publishes dead letters and acknowledges them
+/// on the source subscription.
+pub fn service_agent(project_number: u64) -> String {
+    format!("serviceAccount:service-{project_number}@gcp-sa-pubsub.iam.gserviceaccount.com")
+}
+
+/// `projects/<project>/topics/<topic>`: a topic by its GCP path (Config Connector's `external`).
+pub fn topic_path(project: &str, topic: &str) -> String {
+    format!("projects/{project}/topics/{topic}")
+}
+
+// Pub/Sub's limits (https://cloud.google.com/pubsub/docs/subscription-properties).
+pub const ACK_DEADLINE_SECONDS: RangeInclusive<i32> = 10..=600;
+pub const MAX_DELIVERY_ATTEMPTS: RangeInclusive<i32> = 5..=100;
+pub const BACKOFF_SECONDS: RangeInclusive<u64> = 0..=600;
+pub const SUBSCRIPTION_RETENTION_SECONDS: RangeInclusive<u64> = 600..=604_800;
+pub const TOPIC_RETENTION_SECONDS: RangeInclusive<u64> = 600..=2_678_400;
+pub const MIN_TTL_SECONDS: u64 = 86_400;
+/// A Kubernetes object name (DNS subdomain) has at most this many characters.
+pub const MAX_KUBERNETES_NAME: usize = 253;
