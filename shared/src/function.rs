@@ -76,8 +76,8 @@ pub fn process(function: &dyn Function, stdin: Vec<u8>, config: Option<ConfigFil
     }
     let configs: Vec<Item> = match config {
         None => list.function_config.iter().cloned().collect(),
-        Some(file) => match ResourceList::read(file.text.into_bytes()) {
-            Ok(configs) => configs.items,
+        Some(file) => match ResourceList::read_file(&file.path, file.text.into_bytes()) {
+            Ok(configs) => configs,
             Err(e) => {
                 report.error(format!("{}: {e}", file.path));
                 return finish(Some(list), format, report);

@@ -30,21 +30,29 @@ pub struct InputKind {
     /// Another function owns the kind and reports on its envelope (earlier names, apiVersion);
     /// this one only reads a part of it (scaling and monitoring read a LummoDeployment).
     pub read_only: bool,
+    /// [`API_VERSION`] for every Lummo kind; another only for test functions.
+    pub api_version: &'static str,
 }
 
 impl InputKind {
     pub const fn new(kind: &'static str) -> InputKind {
-        InputKind { kind, legacy_names: &[], read_only: false }
+        InputKind { kind, legacy_names: &[], read_only: false, api_version: API_VERSION }
     }
 
     /// A kind that had other names before.
     pub const fn with_legacy_names(kind: &'static str, legacy_names: &'static [&'static str]) -> InputKind {
-        InputKind { kind, legacy_names, read_only: false }
+        InputKind { kind, legacy_names, read_only: false, api_version: API_VERSION }
     }
 
     /// A kind this function reads but another owns (see [`InputKind::read_only`]).
     pub const fn read_only(kind: &'static str, legacy_names: &'static [&'static str]) -> InputKind {
-        InputKind { kind, legacy_names, read_only: true }
+        InputKind { kind, legacy_names, read_only: true, api_version: API_VERSION }
+    }
+
+    /// The kind in another API group than Lummo's (for functions that tests define, whose kinds
+    /// are none of the group's).
+    pub const fn in_group(self, api_version: &'static str) -> InputKind {
+        InputKind { api_version, ..self }
     }
 
     fn matches(&self, kind: &str) -> bool {
@@ -210,21 +218,75 @@ pub fn unknown_field_message(key: &str, known: &[&str]) -> String {
     }
 }
 
+/// Every kind of the `krm.lummo.com` group, earlier names included. Every function knows them
+/// all, so that a misspelt kind in the group is an error wherever it is met, not a resource
+/// that slips through to the cluster. (lummo's tests check that every registered function's
+/// kinds are here.)
+pub const LUMMO_KINDS: &[&str] = &[
+    "LummoDeployment",
+    "LummoRollout",
+    "LummoJob",
+    "LummoCronJob",
+    "LummoCron",
+    "LummoContainer",
+    "LummoNetworking",
+    "pgbouncer",
+    "LummoTopic",
+    "LummoSubscription",
+    "PubsubTopic",
+    "PubsubSubscription",
+];
+
+/// apiVersions that are the Lummo group's for sure (the earlier `v1` is also core's).
+fn in_lummo_group(api_version: &str) -> bool {
+    api_version == API_VERSION || (api_version != "v1" && LEGACY_API_VERSIONS.contains(&api_version))
+}
+
+/// An item of the Lummo group whose kind is none of the group's.
+fn check_kind(item: &Item, report: &mut Report) {
+    if !in_lummo_group(item.api_version()) || LUMMO_KINDS.contains(&item.kind()) {
+        return;
+    }
+    let hint = match did_you_mean(item.kind(), LUMMO_KINDS.iter().copied()) {
+        Some(kind) => format!(", did you mean {kind:?}?"),
+        None => format!(" (the kinds: {})", LUMMO_KINDS.join(", ")),
+    };
+    let mut result = item.result(KrmResult::new(Severity::Error, format!("{:?} is not a Lummo kind{hint}", item.kind())));
+    result.field = Some(FieldRef { path: "kind".into() });
+    report.push(result);
+}
+
+/// `kind/namespace/name`: two inputs with one identity would generate the same resources.
+type Identity = (&'static str, String, String);
+
 /// Collects the inputs of `kinds` among the items and the function configs, checking their
-/// apiVersion and kind name.
+/// apiVersion and kind name, and that no two share an identity.
 pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &mut Report) -> Vec<Input> {
     let mut inputs: Vec<Input> = Vec::new();
+    let mut seen: HashMap<Identity, usize> = HashMap::new();
     let candidates = items.iter().map(|item| (true, item)).chain(configs.iter().map(|c| (false, c)));
     for (is_item, item) in candidates {
+        if is_item {
+            check_kind(item, report);
+        }
         let Some(kind) = kinds.iter().find(|k| k.matches(item.kind())) else { continue };
         let input = Input { kind: kind.kind, node: item.node().clone(), item: is_item.then(|| item.id()), file: item.file() };
-        // kpt render passes a configPath resource as an item and as the functionConfig.
-        if !is_item && inputs.iter().any(|i| i.kind == input.kind && i.name() == input.name() && i.namespace() == input.namespace()) {
+        let identity: Identity = (kind.kind, input.namespace().to_string(), input.name().to_string());
+        if let Some(&first) = seen.get(&identity) {
+            let first: &Input = &inputs[first];
+            // kpt render passes a configPath resource as an item and as the functionConfig.
+            let same_resource = !is_item && (input.file.is_none() || input.file == first.file);
+            if !same_resource && !kind.read_only {
+                let unnamed = if first.item.is_some() { "the input" } else { "the function config" };
+                let place = first.file.as_ref().map_or_else(|| unnamed.to_string(), |f| f.path.clone());
+                input.error(report, "metadata.name", format!("{} is also declared in {place}: give one another name", first.id()));
+            }
             continue;
         }
-        let known_api_version = item.api_version() == API_VERSION || LEGACY_API_VERSIONS.contains(&item.api_version());
+        let known_api_version = item.api_version() == kind.api_version || LEGACY_API_VERSIONS.contains(&item.api_version());
         if kind.read_only {
             if known_api_version {
+                seen.insert(identity, inputs.len());
                 inputs.push(input);
             }
             continue;
@@ -233,17 +295,19 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
             input.warning(report, "kind", format!("kind {:?} is an earlier name: use {:?}", item.kind(), kind.kind));
         }
         match item.api_version() {
-            API_VERSION => {}
-            legacy if LEGACY_API_VERSIONS.contains(&legacy) => {
+            own if own == kind.api_version => {}
+            legacy if kind.api_version == API_VERSION && LEGACY_API_VERSIONS.contains(&legacy) => {
                 input.warning(report, "apiVersion", format!("apiVersion {legacy:?} is an earlier form: use {API_VERSION:?}"));
             }
             // Still an input, so that its other problems are reported with this one.
-            "" => input.error(report, "apiVersion", format!("required field is missing: add apiVersion: {API_VERSION}")),
+            "" => input.error(report, "apiVersion", format!("required field is missing: add apiVersion: {}", kind.api_version)),
             other => {
-                input.error(report, "apiVersion", format!("unsupported apiVersion {other:?} for kind {}: use {API_VERSION:?}", kind.kind));
+                let expected = kind.api_version;
+                input.error(report, "apiVersion", format!("unsupported apiVersion {other:?} for kind {}: use {expected:?}", kind.kind));
                 continue;
             }
         }
+        seen.insert(identity, inputs.len());
         inputs.push(input);
     }
     inputs

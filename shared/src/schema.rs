@@ -42,6 +42,22 @@ pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>)
         .map(|(_, k)| k)
 }
 
+/// Kubernetes counts and durations are int32: a number beyond that range would wrap on its
+/// way into a manifest. Only fields declared 64-bit (`format: int64`/`uint64`) may hold more.
+fn beyond_format(i: i64, schema: &Json) -> Option<String> {
+    let format = schema.get("format").and_then(Json::as_str).unwrap_or("int32");
+    let (low, high) = match format {
+        "int64" => return None,
+        "uint64" => (0, i64::MAX),
+        _ => (i64::from(i32::MIN), i64::from(i32::MAX)),
+    };
+    match i {
+        _ if i > high => Some(format!("must be at most {high}, got {i}")),
+        _ if i < low => Some(format!("must be at least {low}, got {i}")),
+        _ => None,
+    }
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -172,6 +188,10 @@ impl<'a> Walker<'a> {
         }
         match &node.value {
             Value::Int(i) => {
+                if let Some(message) = beyond_format(*i, schema) {
+                    push!(message);
+                    return;
+                }
                 if let Some(min) = schema.get("minimum").and_then(Json::as_f64).filter(|m| (*i as f64) < *m) {
                     push!(format!("must be >= {min}, got {i}"));
                 }
@@ -324,6 +344,13 @@ mod tests {
                 "spec.app: required field is missing",
             ]
         );
+    }
+
+    /// Counts are the API's int32: more would wrap on the way into a manifest.
+    #[test]
+    fn integers_stay_within_int32() {
+        assert_eq!(problems("app: a\nreplicas: 3000000000\n"), ["spec.replicas: must be at most 2147483647, got 3000000000"]);
+        assert!(problems("app: a\nreplicas: 2147483647\n").is_empty());
     }
 
     #[test]

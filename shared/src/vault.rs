@@ -60,10 +60,14 @@ pub fn default_secret_name(path: &str) -> String {
     cleaned.trim_matches('-').to_string()
 }
 
-/// A Vault path must be relative (the store knows the mount) and have no empty parts.
+/// A Vault path must be relative (the store knows the mount), with no empty, `.` or `..` parts
+/// (the store would resolve them to another secret than the one written).
 pub fn check_path(path: &str) -> Result<(), String> {
-    if path.is_empty() || path.starts_with('/') || path.ends_with('/') || path.contains("//") {
-        return Err(format!("{path:?} is not a Vault path: write it like infra/postgres/app/creds"));
+    let odd_part = path.split('/').any(|part| part.is_empty() || part == "." || part == "..");
+    if odd_part || path.trim() != path {
+        return Err(format!(
+            "{path:?} is not a Vault path: no empty, \".\" or \"..\" parts, no spaces around it; write it like infra/postgres/app/creds"
+        ));
     }
     Ok(())
 }
@@ -91,5 +95,8 @@ mod tests {
         assert_eq!(default_secret_name("infra/postgres/tokko-api-postgres/creds"), "tokko-api-postgres-creds");
         assert_eq!(default_secret_name("App_Secrets"), "app-secrets");
         assert!(check_path("/abs").is_err() && check_path("a//b").is_err() && check_path("a/b").is_ok());
+        assert!(
+            check_path("infra/../root").is_err() && check_path("./a").is_err() && check_path("").is_err() && check_path("a/ ").is_err()
+        );
     }
 }

@@ -429,9 +429,37 @@ impl Builder {
     }
 
     fn close(&mut self) -> Result<(), YamlError> {
-        let frame = self.stack.pop().expect("balanced collection events");
+        let mut frame = self.stack.pop().expect("balanced collection events");
+        merge_keys(&mut frame.node)?;
         self.attach(frame.node, frame.count, frame.anchor)
     }
+}
+
+/// The key of YAML's merge: `<<: *base` (or a list of anchors) copies in the keys of those
+/// mappings that this one does not set itself. kubectl reads manifests that use it.
+pub const MERGE_KEY: &str = "<<";
+
+/// Resolves a mapping's merge key in place: its own keys win, then the merged mappings in the
+/// order they are listed.
+fn merge_keys(node: &mut Node) -> Result<(), YamlError> {
+    let Value::Map(entries) = &mut node.value else { return Ok(()) };
+    let Some(at) = entries.iter().position(|e| e.key == MERGE_KEY) else { return Ok(()) };
+    let merge = entries.remove(at);
+    let sources: Vec<Node> = match merge.value.value {
+        Value::Map(_) => vec![merge.value],
+        Value::Seq(items) if items.iter().all(|i| matches!(i.value, Value::Map(_))) => items,
+        _ => return Err(error_at(merge.key_pos, "the merge key << takes a mapping or a list of mappings")),
+    };
+    for source in sources {
+        let Value::Map(merged) = source.value else { unreachable!("checked above") };
+        for entry in merged {
+            if !entries.iter().any(|e| e.key == entry.key) {
+                entries.push(entry);
+            }
+        }
+    }
+    node.has_alias = true;
+    Ok(())
 }
 
 fn scalar_value(text: &str, style: ScalarStyle, tag: Option<&granit_parser::Tag>) -> (Value, Style) {
@@ -507,6 +535,15 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_keys_copy_in_what_a_mapping_does_not_set() {
+        let text = "base: &base {a: 1, b: 2}\nother: &other {c: 3, b: 9}\none: {<<: *base, b: 5}\nmany:\n  <<: [*base, *other]\n  d: 4\n";
+        let root = parse_documents(text).unwrap().remove(0).root.to_json();
+        assert_eq!(root["one"], serde_json::json!({"b": 5, "a": 1}));
+        assert_eq!(root["many"], serde_json::json!({"d": 4, "a": 1, "b": 2, "c": 3}));
+        assert!(parse_documents("x: {<<: 3}\n").unwrap_err().message.contains("merge key"));
+    }
 
     fn root(text: &str) -> Node {
         parse_documents(text).unwrap().remove(0).root

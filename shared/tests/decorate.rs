@@ -31,8 +31,11 @@ struct TagSpec {
 struct Maker;
 struct Tagger;
 
-static MAKER: About = About { name: "maker", version: "0", help: "", kinds: &[InputKind::new("TestApp")] };
-static TAGGER: About = About { name: "tagger", version: "0", help: "", kinds: &[InputKind::new("TestTag")] };
+/// The test functions' kinds are in a group of their own: Lummo's group has only Lummo's.
+const TEST_GROUP: &str = "test.lummo.example/v1";
+
+static MAKER: About = About { name: "maker", version: "0", help: "", kinds: &[InputKind::new("TestApp").in_group(TEST_GROUP)] };
+static TAGGER: About = About { name: "tagger", version: "0", help: "", kinds: &[InputKind::new("TestTag").in_group(TEST_GROUP)] };
 
 impl Function for Maker {
     fn about(&self) -> &'static About {
@@ -98,7 +101,7 @@ impl Function for Tagger {
 const INPUTS: &str = "apiVersion: config.kubernetes.io/v1
 kind: ResourceList
 items:
-- apiVersion: krm.lummo.com/v1
+- apiVersion: test.lummo.example/v1
   kind: TestTag
   metadata:
     name: tag-web
@@ -108,7 +111,7 @@ items:
   metadata:
     name: untouched
   data: {mode: '0755'}
-- apiVersion: krm.lummo.com/v1
+- apiVersion: test.lummo.example/v1
   kind: TestApp
   metadata:
     name: web

@@ -29,3 +29,19 @@ pub fn find(name: &str) -> Option<Box<dyn Function>> {
 pub fn names() -> Vec<&'static str> {
     functions().iter().map(|f| f.about().name).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every function knows the whole set of Lummo kinds (to refuse a misspelt one): the set must
+    /// hold every kind a registered function reads, earlier names included.
+    #[test]
+    fn every_registered_kind_is_a_known_lummo_kind() {
+        for function in super::functions() {
+            for kind in function.about().kinds {
+                for name in std::iter::once(&kind.kind).chain(kind.legacy_names) {
+                    assert!(lummo_krm::input::LUMMO_KINDS.contains(name), "{name} of {} is not in LUMMO_KINDS", function.about().name);
+                }
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ mod build;
 pub mod config;
 pub mod settings;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -100,12 +100,13 @@ impl Function for Pgbouncer {
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
+        let package = Package::new(resources);
         let mut generated = Vec::new();
         for (index, input) in inputs.iter().enumerate() {
             self.check_name(input, report);
             let Some(spec) = input.decode_spec::<PgbouncerSpec>(report) else { continue };
             let checkpoint = report.checkpoint();
-            let plan = self.plan(input, &spec, resources, report);
+            let plan = self.plan(input, &spec, &package, report);
             if let Some(plan) = plan.filter(|_| !report.errors_since(checkpoint)) {
                 generated.extend(self.build(&plan).iter().map(|object| Generated { input: index, object: object.clone() }));
             }
@@ -137,7 +138,7 @@ fn either<'a, T>(
 }
 
 impl Pgbouncer {
-    fn plan<'a>(&self, input: &'a Input, spec: &PgbouncerSpec, resources: &ResourceList, report: &mut Report) -> Option<Plan<'a>> {
+    fn plan<'a>(&self, input: &'a Input, spec: &PgbouncerSpec, package: &Package, report: &mut Report) -> Option<Plan<'a>> {
         let name = input.name().to_string();
         let nested = spec.spec.as_ref();
         let connection = either(input, "connectionSecret", &spec.connection_secret, nested.map(|n| &n.connection_secret), report);
@@ -153,7 +154,7 @@ impl Pgbouncer {
             return None;
         };
         let secret = source.secret_name();
-        let connection = self.check_connection(input, source, &source_path, resources, report);
+        let connection = self.check_connection(input, source, &source_path, package, report);
         let variables = match &config {
             Some((config, path)) => config::check(input, path, config, self.settings.port, report),
             None => BTreeMap::new(),
@@ -175,7 +176,7 @@ impl Pgbouncer {
             datadog: spec.monitoring.as_ref().and_then(|m| m.datadog) == Some(true),
         };
         if let Some(app) = &spec.app {
-            self.check_app(&plan, app, resources, report);
+            self.check_app(&plan, app, package, report);
         }
         Some(plan)
     }
@@ -214,18 +215,33 @@ struct PackageSecret {
     keys: Option<Vec<String>>,
 }
 
-/// The ExternalSecrets among the resources that fill Secret `name` in `namespace`, except
-/// this function's own.
-fn filling<'a>(resources: &'a ResourceList, namespace: &str, name: &str) -> impl Iterator<Item = (&'a Item, ExternalSecret)> {
-    resources.items.iter().filter_map(move |item| {
-        let id = item.id();
-        if !id.is::<ExternalSecret>() || id.namespace != namespace || item.annotation(GENERATED_BY) == Some(ABOUT.name) {
-            return None;
+/// What the checks read of the run's resources, indexed once.
+struct Package<'a> {
+    by_id: HashMap<ResourceId, &'a Item>,
+    /// The ExternalSecrets people wrote or other functions generated, by the Secret they fill
+    /// (namespace, name): the target's name, or the ExternalSecret's own when it has none.
+    external_secrets: HashMap<(String, String), (&'a Item, ExternalSecret)>,
+}
+
+impl<'a> Package<'a> {
+    fn new(resources: &'a ResourceList) -> Package<'a> {
+        let mut external_secrets = HashMap::new();
+        for item in &resources.items {
+            let id = item.id();
+            if !id.is::<ExternalSecret>() || item.annotation(GENERATED_BY) == Some(ABOUT.name) {
+                continue;
+            }
+            let Ok(secret) = item.decode::<ExternalSecret>() else { continue };
+            let target = secret.spec.target.name.clone().unwrap_or_else(|| item.name().to_string());
+            external_secrets.entry((id.namespace, target)).or_insert((item, secret));
         }
-        let secret = item.decode::<ExternalSecret>().ok()?;
-        let target = secret.spec.target.name.as_deref().unwrap_or(item.name());
-        (target == name).then_some((item, secret))
-    })
+        Package { by_id: resources.index(), external_secrets }
+    }
+
+    /// The ExternalSecret that fills Secret `name` in `namespace`.
+    fn filling(&self, namespace: &str, name: &str) -> Option<&(&'a Item, ExternalSecret)> {
+        self.external_secrets.get(&(namespace.to_string(), name.to_string()))
+    }
 }
 
 fn place(item: &Item) -> String {
@@ -241,7 +257,7 @@ impl Pgbouncer {
         input: &Input,
         source: &SecretSource,
         path: &str,
-        resources: &ResourceList,
+        package: &Package,
         report: &mut Report,
     ) -> Option<PackageSecret> {
         let secret = source.secret_name();
@@ -260,7 +276,7 @@ impl Pgbouncer {
                 }
             }
         }
-        let (item, external) = filling(resources, input.namespace(), &secret).next()?;
+        let (item, external) = package.filling(input.namespace(), &secret)?;
         if let SecretSource::Vault(VaultRef { vault, .. }) = source {
             let same_path = external.spec.data_from.iter().any(|d| d.extract.as_ref().is_some_and(|e| &e.key == vault));
             if !same_path {
@@ -298,8 +314,8 @@ impl Pgbouncer {
 
     /// The app should reach the database through the pooler: warn when its workload reads the
     /// database's own connection secret but not the pooler's address.
-    fn check_app(&self, plan: &Plan, app: &str, resources: &ResourceList, report: &mut Report) {
-        let index = resources.index();
+    fn check_app(&self, plan: &Plan, app: &str, package: &Package, report: &mut Report) {
+        let index = &package.by_id;
         let namespace = plan.input.namespace();
         let template = |id: ResourceId| -> Option<(ResourceId, PodTemplateSpec)> {
             let item = index.get(&id)?;

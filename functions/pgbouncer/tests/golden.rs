@@ -46,7 +46,9 @@ fn a_second_run_changes_nothing_and_removing_the_input_removes_its_outputs() {
     assert_eq!(again.exit_code, 0, "{}", again.stderr);
     assert_eq!(again.stdout, output);
 
-    let without_input = output.replacen("kind: pgbouncer", "kind: NotAnInputAnyMore", 1);
+    let input_head = "apiVersion: krm.lummo.com/v1\n  kind: pgbouncer";
+    assert!(output.contains(input_head), "{output}");
+    let without_input = output.replacen(input_head, "apiVersion: example.com/v1\n  kind: NotAnInputAnyMore", 1);
     let removed = lummo_krm::process(&Pgbouncer::default(), without_input.into_bytes(), None);
     assert_eq!(removed.exit_code, 0, "{}", removed.stderr);
     assert!(!removed.stdout.contains("generated-by: pgbouncer"), "{}", removed.stdout);
