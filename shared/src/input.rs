@@ -126,18 +126,21 @@ impl Input {
     pub fn decode_spec<T: DeserializeOwned + JsonSchema + 'static>(&self, report: &mut Report) -> Option<T> {
         let checkpoint = report.checkpoint();
         self.check_envelope(report);
+        let mut verbatim = Default::default();
         match self.node.get("spec") {
             None => self.error(report, "spec", "required field is missing"),
             Some(spec) => {
-                for problem in schema::validate(spec, schema_of::<T>(), "spec") {
+                let (problems, kept) = schema::validate_keeping_text(spec, schema_of::<T>(), "spec");
+                for problem in problems {
                     self.error(report, &problem.path, problem.message);
                 }
+                verbatim = kept;
             }
         }
         if report.errors_since(checkpoint) {
             return None;
         }
-        let spec = self.node.get("spec").map(Node::to_json).unwrap_or_default();
+        let spec = self.node.get("spec").map(|spec| spec.to_json_keeping(&verbatim)).unwrap_or_default();
         match serde_json::from_value(spec) {
             Ok(spec) => Some(spec),
             Err(e) => {

@@ -5,6 +5,9 @@
 //! (`spec.routes[1].vpn`) and, for unknown fields, the nearest known name. Only the schema
 //! keywords schemars emits for our types are understood.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use serde_json::Value as Json;
 
 use crate::yaml::{Node, Value};
@@ -76,13 +79,25 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Validates `node` against `schema` (a whole schemars root, so `$ref`s resolve), reporting
 /// problems under `path`.
 pub fn validate(node: &Node, schema: &Json, path: &str) -> Vec<Problem> {
+    validate_keeping_text(node, schema, path).0
+}
+
+/// The schema extension that marks a value kept as written: a number or boolean there becomes
+/// the string it was written as (`1.10` stays `"1.10"`, not `"1.1"`).
+pub const VERBATIM: &str = "x-lummo-verbatim";
+
+/// [`validate`], and the positions of the scalars under a [`VERBATIM`] schema, for
+/// [`Node::to_json_keeping`].
+pub fn validate_keeping_text(node: &Node, schema: &Json, path: &str) -> (Vec<Problem>, HashSet<usize>) {
     let mut problems = Vec::new();
-    Walker { root: schema }.check(node, schema, path, &mut problems);
-    problems
+    let walker = Walker { root: schema, verbatim: RefCell::default() };
+    walker.check(node, schema, path, &mut problems);
+    (problems, walker.verbatim.into_inner())
 }
 
 struct Walker<'a> {
     root: &'a Json,
+    verbatim: RefCell<HashSet<usize>>,
 }
 
 fn type_phrase(name: &str) -> &'static str {
@@ -154,6 +169,9 @@ impl<'a> Walker<'a> {
 
     fn check(&self, node: &Node, schema: &'a Json, path: &str, problems: &mut Vec<Problem>) {
         let schema = self.resolve(schema);
+        if node.text.is_some() && schema.get(VERBATIM).is_some() {
+            self.verbatim.borrow_mut().insert(node.pos.byte);
+        }
         macro_rules! push {
             ($message:expr) => {
                 problems.push(Problem { path: path.to_string(), message: $message })

@@ -65,6 +65,10 @@ pub struct Node {
     /// True when the node or one of its children was an alias: its source text then depends on
     /// an anchor elsewhere and cannot be copied on its own.
     pub has_alias: bool,
+    /// How a plain scalar that resolved to a number or boolean was written, when that differs
+    /// from how the value prints (`1.10`, `0755`, `0x1F`, `True`): kept for fields whose value
+    /// becomes a Kubernetes string exactly as written (see [`Node::to_json_keeping`]).
+    pub text: Option<Box<str>>,
 }
 
 /// One document of a stream, with the byte range its text occupies (after any `---` line).
@@ -89,7 +93,7 @@ impl Node {
             Value::Seq(_) | Value::Map(_) => Style::BlockCollection,
             _ => Style::Plain,
         };
-        Node { value, pos: Pos::default(), style, has_alias: false }
+        Node { value, pos: Pos::default(), style, has_alias: false, text: None }
     }
 
     pub fn string(s: impl Into<String>) -> Node {
@@ -206,6 +210,20 @@ impl Node {
         }
     }
 
+    /// [`Node::to_json`], except that the scalars at `positions` (byte offsets) become the
+    /// text they were written as: for fields whose value is a Kubernetes string.
+    pub fn to_json_keeping(&self, positions: &std::collections::HashSet<usize>) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Seq(items) => J::Array(items.iter().map(|i| i.to_json_keeping(positions)).collect()),
+            Value::Map(entries) => J::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json_keeping(positions))).collect()),
+            _ => match &self.text {
+                Some(text) if positions.contains(&self.pos.byte) => J::String(text.to_string()),
+                _ => self.to_json(),
+            },
+        }
+    }
+
     /// Builds a tree from JSON (for edits of items that must be re-rendered).
     pub fn from_json(json: &serde_json::Value) -> Node {
         Node::from_json_owned(json.clone())
@@ -312,6 +330,16 @@ fn resolve_plain(s: &str) -> Value {
         return Value::Float(f);
     }
     Value::Str(s.to_string())
+}
+
+/// Whether a scalar's text says more than its resolved value prints as.
+fn written_differently(value: &Value, text: &str) -> bool {
+    match value {
+        Value::Int(i) => i.to_string() != text,
+        Value::Float(f) => f.to_string() != text,
+        Value::Bool(b) => b.to_string() != text,
+        _ => false,
+    }
 }
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` without a regex engine.
@@ -423,7 +451,7 @@ impl Builder {
             StructureStyle::Block => Style::BlockCollection,
             StructureStyle::Flow => Style::FlowCollection,
         };
-        let node = Node { value, pos: at, style, has_alias: false };
+        let node = Node { value, pos: at, style, has_alias: false, text: None };
         self.stack.push(Frame { node, anchor, count: 1, pending_key: None, key_index: None });
         Ok(())
     }
@@ -506,8 +534,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
                     builder.key(value.into_owned(), at)?;
                     continue;
                 }
-                let (value, style) = scalar_value(&value, style, tag.as_deref());
-                builder.attach(Node { value, pos: at, style, has_alias: false }, 1, anchor)?;
+                let (resolved, style) = scalar_value(&value, style, tag.as_deref());
+                let text = written_differently(&resolved, &value).then(|| value.as_ref().into());
+                builder.attach(Node { value: resolved, pos: at, style, has_alias: false, text }, 1, anchor)?;
             }
             Event::SequenceStart(style, anchor, _) => builder.open(Value::Seq(Vec::new()), at, style, anchor)?,
             Event::MappingStart(style, anchor, _) => builder.open(Value::Map(Vec::new()), at, style, anchor)?,

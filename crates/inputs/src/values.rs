@@ -41,3 +41,58 @@ impl std::fmt::Display for Scalar {
         }
     }
 }
+
+/// A value that becomes a Kubernetes string exactly as it was written: `1.10` stays `"1.10"`,
+/// `0755` stays `"0755"`, `0x1F` stays `"0x1F"` (an env var's value, a ConfigMap's data). The
+/// input's number or boolean is read back from its text, through the schema's
+/// `x-lummo-verbatim` mark (see `lummo_krm::schema::VERBATIM`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Verbatim(pub String);
+
+impl std::fmt::Display for Verbatim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Verbatim {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Verbatim, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Verbatim;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Verbatim, E> {
+                Ok(Verbatim(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Verbatim, E> {
+                Ok(Verbatim(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Verbatim, E> {
+                Ok(Verbatim(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Verbatim, E> {
+                Ok(Verbatim(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Verbatim, E> {
+                Ok(Verbatim(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Text)
+    }
+}
+
+impl JsonSchema for Verbatim {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Verbatim".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["string", "number", "boolean"], "x-lummo-verbatim": true})
+    }
+}

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use lummo_inputs::Scalar;
+use lummo_inputs::Verbatim;
 use lummo_krm::schema::did_you_mean;
 use lummo_krm::{Input, Report};
 
@@ -91,7 +91,7 @@ fn spellings() -> impl Iterator<Item = String> {
 
 /// The checked settings as the image's variables (variable → value as written), or every
 /// problem reported at `path.<key>`. The port, when given, is left out: it is the default.
-pub fn check(input: &Input, path: &str, config: &BTreeMap<String, Scalar>, port: i32, report: &mut Report) -> BTreeMap<String, String> {
+pub fn check(input: &Input, path: &str, config: &BTreeMap<String, Verbatim>, port: i32, report: &mut Report) -> BTreeMap<String, String> {
     let mut variables = BTreeMap::new();
     let mut given_as: BTreeMap<String, &str> = BTreeMap::new();
     for (key, value) in config {
@@ -118,37 +118,28 @@ pub fn check(input: &Input, path: &str, config: &BTreeMap<String, Scalar>, port:
     variables
 }
 
-/// A value as messages quote it: text in quotes, numbers and booleans as they are.
-fn shown(value: &Scalar) -> String {
-    match value {
-        Scalar::Text(text) => format!("{text:?}"),
-        other => other.to_string(),
-    }
+/// A value as messages quote it: numbers as they are, anything else in quotes.
+fn shown(text: &str) -> String {
+    if text.parse::<f64>().is_ok() { text.to_string() } else { format!("{text:?}") }
 }
 
-fn check_value(rule: Rule, value: &Scalar, port: i32) -> Result<(), String> {
-    let number = || match value {
-        Scalar::Integer(i) => Some(*i as f64),
-        Scalar::Number(n) => Some(*n),
-        Scalar::Text(text) => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
-        Scalar::Bool(_) => None,
-    };
-    let whole = || number().filter(|n| n.fract() == 0.0).map(|n| n as i64);
+/// Checks a value, as written, against its setting's rule.
+fn check_value(rule: Rule, value: &Verbatim, port: i32) -> Result<(), String> {
+    let text = value.0.as_str();
+    let whole = text.parse::<i64>().ok();
     match rule {
-        Rule::Count(min) => match whole() {
+        Rule::Count(min) => match whole {
             Some(count) if count >= min => Ok(()),
-            _ => Err(format!("must be a whole number, at least {min}, got {}", shown(value))),
+            _ => Err(format!("must be a whole number, at least {min}, got {}", shown(text))),
         },
-        Rule::Seconds => match number() {
-            Some(seconds) if seconds >= 0.0 => Ok(()),
-            _ => Err(format!("must be a number of seconds, at least 0, got {}", shown(value))),
+        Rule::Seconds => match text.parse::<f64>() {
+            Ok(seconds) if seconds.is_finite() && seconds >= 0.0 => Ok(()),
+            _ => Err(format!("must be a number of seconds, at least 0, got {}", shown(text))),
         },
-        Rule::OneOf(choices) => match value {
-            Scalar::Text(text) if choices.contains(&text.as_str()) => Ok(()),
-            _ => Err(format!("must be one of {}, got {}", choices.join(", "), shown(value))),
-        },
+        Rule::OneOf(choices) if choices.contains(&text) => Ok(()),
+        Rule::OneOf(choices) => Err(format!("must be one of {}, got {}", choices.join(", "), shown(text))),
         Rule::Text => Ok(()),
-        Rule::Port if whole() == Some(i64::from(port)) => Ok(()),
+        Rule::Port if whole == Some(i64::from(port)) => Ok(()),
         Rule::Port => Err(format!("the pooler listens on {port} (its Service and probes use that port): remove this setting")),
         Rule::Secret => Err("a password belongs in the connection secret, not in a ConfigMap: remove it here".to_string()),
     }
@@ -173,13 +164,14 @@ mod tests {
 
     #[test]
     fn values_follow_their_rule() {
-        assert!(check_value(Rule::Count(1), &Scalar::Integer(100), 6432).is_ok());
-        assert!(check_value(Rule::Count(1), &Scalar::Text("100".into()), 6432).is_ok());
-        assert!(check_value(Rule::Count(1), &Scalar::Integer(0), 6432).is_err());
-        assert!(check_value(Rule::Count(0), &Scalar::Number(1.5), 6432).is_err());
-        assert!(check_value(Rule::Seconds, &Scalar::Number(0.5), 6432).is_ok());
-        assert!(check_value(Rule::OneOf(&["yes", "no"]), &Scalar::Bool(true), 6432).is_err());
-        assert!(check_value(Rule::Port, &Scalar::Text("6432".into()), 6432).is_ok());
-        assert!(check_value(Rule::Port, &Scalar::Integer(5432), 6432).is_err());
+        let value = |text: &str| Verbatim(text.to_string());
+        assert!(check_value(Rule::Count(1), &value("100"), 6432).is_ok());
+        assert!(check_value(Rule::Count(1), &value("0"), 6432).is_err());
+        assert!(check_value(Rule::Count(0), &value("1.5"), 6432).is_err());
+        assert!(check_value(Rule::Seconds, &value("0.5"), 6432).is_ok());
+        assert!(check_value(Rule::Seconds, &value(".inf"), 6432).is_err());
+        assert!(check_value(Rule::OneOf(&["yes", "no"]), &value("true"), 6432).is_err());
+        assert!(check_value(Rule::Port, &value("6432"), 6432).is_ok());
+        assert!(check_value(Rule::Port, &value("5432"), 6432).is_err());
     }
 }

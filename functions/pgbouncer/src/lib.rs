@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
-use lummo_inputs::Scalar;
+use lummo_inputs::Verbatim;
 use lummo_kinds::argo::Rollout;
 use lummo_kinds::external_secrets::ExternalSecret;
 use lummo_krm::input::InputKind;
@@ -43,7 +43,7 @@ pub struct PgbouncerSpec {
     /// The Secret with the database's address and credentials, or `{vault: path}`.
     pub connection_secret: Option<SecretSource>,
     /// pgbouncer settings (see `config.rs`), written into a ConfigMap.
-    pub config: Option<BTreeMap<String, Scalar>>,
+    pub config: Option<BTreeMap<String, Verbatim>>,
     /// Pooler pods (default 2).
     #[schemars(range(min = 1, max = 100))]
     pub replicas: Option<u32>,
@@ -56,7 +56,7 @@ pub struct PgbouncerSpec {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NestedSpec {
     pub connection_secret: Option<SecretSource>,
-    pub config: Option<BTreeMap<String, Scalar>>,
+    pub config: Option<BTreeMap<String, Verbatim>>,
 }
 
 #[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq, Default)]
