@@ -3,6 +3,7 @@
 //! Reads top-down: the input types, then validation, then the outputs. The function's README
 //! (printed by `--help`) is its user documentation.
 
+pub mod rule;
 pub mod settings;
 
 use k8s_openapi::api::core::v1::Service;
@@ -12,7 +13,7 @@ use lummo_kinds::traefik::{
     IngressRoute, IngressRouteSpec, Middleware, MiddlewareRef, MiddlewareSpec, RedirectScheme, Route, ServiceRef, Tls,
 };
 use lummo_krm::input::InputKind;
-use lummo_krm::names::{check_dns_label, check_dns_subdomain};
+use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value};
 use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -29,7 +30,8 @@ type Resources<'a> = std::collections::HashMap<ResourceId, &'a Item>;
 #[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkingSpec {
-    /// The app whose Service receives the traffic; the Service is named after it.
+    /// The app whose Service receives the traffic; the Service is named after it, and it is the
+    /// value of the labels `app` and `app.kubernetes.io/name`.
     #[schemars(length(min = 1))]
     pub app: String,
     /// The larger system the app belongs to (label `app.kubernetes.io/part-of`).
@@ -136,38 +138,106 @@ impl Function for Networking {
 // ---------------------------------------------------------------------------------------------
 // Validation (what the schema cannot say)
 
-/// Checks that a rule's parentheses and quotes balance, so that wrapping it in `(...)` keeps
-/// its meaning.
-pub fn check_rule(rule: &str) -> Result<(), String> {
-    if rule.trim().is_empty() {
+/// Parses a route's rule as Traefik v3 does (see [`rule`]), so that wrapping it in `(...)` and
+/// adding the domains' `Host` matchers gives a rule Traefik loads.
+pub fn check_rule(text: &str) -> Result<rule::Rule, String> {
+    if text.trim().is_empty() {
         return Err("must not be empty".into());
     }
-    let mut depth = 0usize;
-    let mut quote = None;
-    for c in rule.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '`' | '"') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') if depth == 0 => return Err(format!("unbalanced parentheses: a ')' closes nothing in {rule:?}")),
-            (None, ')') => depth -= 1,
-            _ => {}
+    rule::parse(text).map_err(|e| format!("rule {text:?}: {e}"))
+}
+
+/// What one input generates, named after its `metadata.name`: `build` names its outputs with
+/// these, and `validate` checks them all.
+struct Names {
+    https: String,
+    http: String,
+    redirect: String,
+    grpc: String,
+    certificate: String,
+    tls_secret: String,
+}
+
+impl Names {
+    fn of(name: &str) -> Names {
+        Names {
+            https: format!("{name}-https"),
+            http: format!("{name}-http"),
+            redirect: format!("{name}-redirect-https"),
+            grpc: format!("{name}-grpc"),
+            certificate: name.to_string(),
+            tls_secret: format!("{name}-tls"),
         }
     }
-    if let Some(q) = quote {
-        return Err(format!("unterminated {q} quote in {rule:?}"));
+
+    /// The objects `spec` makes or names, by kind and name: the TLS Secret is the Certificate's
+    /// and the https route's.
+    fn generated(&self, spec: &NetworkingSpec) -> Vec<(&'static str, &str)> {
+        let mut generated = Vec::new();
+        if !spec.routes.is_empty() {
+            generated.extend([("IngressRoute", &self.https), ("IngressRoute", &self.http), ("Middleware", &self.redirect)]);
+        }
+        if spec.grpc {
+            generated.push(("IngressRoute", &self.grpc));
+        }
+        if !spec.domains.is_empty() {
+            generated.push(("Certificate", &self.certificate));
+        }
+        if !spec.domains.is_empty() || !spec.routes.is_empty() {
+            generated.push(("Secret", &self.tls_secret));
+        }
+        generated.into_iter().map(|(kind, name)| (kind, name.as_str())).collect()
     }
-    if depth > 0 {
-        return Err(format!("unbalanced parentheses: {depth} '(' not closed in {rule:?}"));
+}
+
+/// Every name generated from `metadata.name` names an object, so it follows Kubernetes' rule for
+/// object names (`IsDNS1123Subdomain`): at most 253 characters, dot-separated parts of
+/// lowercase letters, digits and '-' that start and end with a letter or digit. Unlike a domain's
+/// (`check_dns_subdomain`), a part may be longer than 63 characters, so a 63-character
+/// `metadata.name` still makes a valid `<name>-redirect-https`. None of these names is a label
+/// value or a Service name, which would allow 63 in all. The longest name that does not fit is
+/// the error, with the length `metadata.name` may have.
+fn check_generated_names(name: &str, generated: &[(&str, &str)]) -> Result<(), String> {
+    let is_object_name = |name: &str| {
+        let part = |p: &str| {
+            let valid_chars = p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            valid_chars && !p.is_empty() && !p.starts_with('-') && !p.ends_with('-')
+        };
+        name.len() <= 253 && name.split('.').all(part)
+    };
+    let invalid = generated.iter().filter(|(_, generated)| !is_object_name(generated)).max_by_key(|(_, generated)| generated.len());
+    match invalid {
+        None => Ok(()),
+        Some((kind, generated)) if generated.len() > 253 => {
+            let (length, most) = (generated.len(), 253 - (generated.len() - name.len()));
+            Err(format!(
+                "too long: the generated {kind} name {generated:?} would have {length} characters, at most 253, so metadata.name can have at most {most}"
+            ))
+        }
+        Some((kind, generated)) => Err(format!("the generated {kind} name {generated:?} is not a valid object name")),
     }
-    Ok(())
+}
+
+/// A Service's name is a DNS-1035 label: a DNS label that starts with a letter.
+fn check_service_name(name: &str) -> Result<(), String> {
+    check_dns_label(name)?;
+    match name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        true => Ok(()),
+        false => Err(format!("{name:?} must start with a letter: it is the name of the app's Service")),
+    }
 }
 
 impl Networking {
     fn validate(&self, input: &Input, spec: &NetworkingSpec, resources: &Resources, report: &mut Report) {
-        if let Err(message) = check_dns_label(&spec.app) {
+        // A valid Service name is a valid label value too.
+        if let Err(message) = check_service_name(&spec.app) {
             input.error(report, "spec.app", message);
+        }
+        if let Some(Err(message)) = spec.part_of.as_deref().map(check_label_value) {
+            input.error(report, "spec.part-of", message);
+        }
+        if let Err(message) = check_generated_names(input.name(), &Names::of(input.name()).generated(spec)) {
+            input.error(report, "metadata.name", message);
         }
         for (i, domain) in spec.domains.iter().enumerate() {
             let path = format!("spec.domains[{i}]");
@@ -182,14 +252,18 @@ impl Networking {
         if !spec.routes.is_empty() && spec.domains.is_empty() {
             input.error(report, "spec.domains", "must list at least one domain for the routes to answer on");
         }
-        for (i, route) in spec.routes.iter().enumerate() {
+        // A route is a duplicate when it parses to the same rule as an earlier one, however
+        // it is spelled (quotes, spaces, a matcher's case).
+        let rules: Vec<Result<rule::Rule, String>> = spec.routes.iter().map(|route| check_rule(&route.rule)).collect();
+        for (i, parsed) in rules.iter().enumerate() {
             let path = format!("spec.routes[{i}].match");
-            if let Err(message) = check_rule(&route.rule) {
-                input.error(report, &path, message);
-            } else if let Some(first) = spec.routes[..i].iter().position(|r| r.rule.trim() == route.rule.trim()) {
-                input.error(report, &path, format!("duplicate route: spec.routes[{first}] has the same match"));
-            } else if route.rule.contains("Host(") || route.rule.contains("HostRegexp(") {
-                input.warning(report, &path, "matches on the host itself: the domains' Host matchers are added to every route already");
+            match (parsed, rules[..i].iter().position(|earlier| earlier.is_ok() && earlier == parsed)) {
+                (Err(message), _) => input.error(report, &path, message.as_str()),
+                (Ok(_), Some(first)) => input.error(report, &path, format!("duplicate route: spec.routes[{first}] has the same match")),
+                (Ok(rule), None) if rule.uses(rule::Kind::Host) || rule.uses(rule::Kind::HostRegexp) => {
+                    input.warning(report, &path, "matches on the host itself: the domains' Host matchers are added to every route already");
+                }
+                (Ok(_), None) => {}
             }
         }
         if spec.routes.is_empty() && !spec.grpc {
@@ -218,14 +292,13 @@ impl Networking {
 
     fn build(&self, index: usize, input: &Input, spec: &NetworkingSpec) -> Vec<Generated> {
         let s = &self.settings;
-        let name = input.name();
-        let metadata = |suffix: &str| ObjectMeta {
-            name: Some(format!("{name}{suffix}")),
+        let names = Names::of(input.name());
+        let metadata = |name: &str| ObjectMeta {
+            name: Some(name.to_string()),
             namespace: Some(input.namespace().to_string()).filter(|ns| !ns.is_empty()),
             labels: Some(labels::common(&spec.app, spec.part_of.as_deref())),
             ..ObjectMeta::default()
         };
-        let tls_secret = format!("{name}-tls");
         let hosts = spec.domains.iter().map(|d| format!("Host(`{d}`)")).collect::<Vec<_>>().join(" || ");
         let mut generated = Vec::new();
 
@@ -243,21 +316,20 @@ impl Networking {
             let https = IngressRouteSpec {
                 entry_points: vec![s.https_entry_point.into()],
                 routes,
-                tls: Some(Tls { secret_name: tls_secret.clone() }),
+                tls: Some(Tls { secret_name: names.tls_secret.clone() }),
             };
-            generated.push(Generated::new(index, &IngressRoute::new(metadata("-https"), https)));
+            generated.push(Generated::new(index, &IngressRoute::new(metadata(&names.https), https)));
 
             // Plain http on the same hosts only redirects: routes are always https.
-            let redirect_name = format!("{name}-redirect-https");
-            let redirect = MiddlewareRef { name: redirect_name, namespace: None };
+            let redirect = MiddlewareRef { name: names.redirect.clone(), namespace: None };
             let http = IngressRouteSpec {
                 entry_points: vec![s.http_entry_point.into()],
                 routes: vec![Route::rule(hosts.clone(), vec![redirect], vec![ServiceRef::noop()])],
                 tls: None,
             };
-            generated.push(Generated::new(index, &IngressRoute::new(metadata("-http"), http)));
+            generated.push(Generated::new(index, &IngressRoute::new(metadata(&names.http), http)));
             let scheme = MiddlewareSpec { redirect_scheme: Some(RedirectScheme { scheme: "https".into(), permanent: true }) };
-            generated.push(Generated::new(index, &Middleware::new(metadata("-redirect-https"), scheme)));
+            generated.push(Generated::new(index, &Middleware::new(metadata(&names.redirect), scheme)));
         }
 
         if spec.grpc {
@@ -269,7 +341,7 @@ impl Networking {
                 routes: vec![Route::rule(rule, Vec::new(), vec![service])],
                 tls: None,
             };
-            generated.push(Generated::new(index, &IngressRoute::new(metadata("-grpc"), grpc)));
+            generated.push(Generated::new(index, &IngressRoute::new(metadata(&names.grpc), grpc)));
         }
 
         if !spec.domains.is_empty() {
@@ -279,8 +351,8 @@ impl Networking {
                 }
                 None => IssuerRef { group: "cert-manager.io".into(), kind: s.issuer_kind.into(), name: s.issuer_name.into() },
             };
-            let certificate = CertificateSpec { secret_name: tls_secret, dns_names: spec.domains.clone(), issuer_ref };
-            generated.push(Generated::new(index, &Certificate::new(metadata(""), certificate)));
+            let certificate = CertificateSpec { secret_name: names.tls_secret.clone(), dns_names: spec.domains.clone(), issuer_ref };
+            generated.push(Generated::new(index, &Certificate::new(metadata(&names.certificate), certificate)));
         }
         generated
     }
@@ -291,11 +363,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rules_must_balance() {
+    fn rules_are_parsed() {
         assert!(check_rule("Path(`/a`) || (PathPrefix(`/b(`))").is_ok());
         assert_eq!(check_rule("  ").unwrap_err(), "must not be empty");
-        assert!(check_rule("Path(`/a`").unwrap_err().starts_with("unbalanced parentheses: 1 '(' not closed"));
-        assert!(check_rule("Path(`/a`))").unwrap_err().starts_with("unbalanced parentheses: a ')' closes nothing"));
-        assert!(check_rule("Path(`/a)").unwrap_err().starts_with("unterminated ` quote"));
+        assert_eq!(
+            check_rule("Path(`/a`").unwrap_err(),
+            r#"rule "Path(`/a`": at character 10: expected "," or ")", got the end of the rule"#
+        );
+        assert_eq!(
+            check_rule("Path(/hello)").unwrap_err(),
+            r#"rule "Path(/hello)": at character 6: expected a quoted argument (`...` or "..."), got "/""#
+        );
+    }
+
+    #[test]
+    fn generated_names_fit_their_kinds() {
+        let spec = |routes: usize, grpc: bool| NetworkingSpec {
+            app: "a".into(),
+            part_of: None,
+            grpc,
+            domains: vec!["a.test.com".into()],
+            routes: (0..routes).map(|i| RouteSpec { rule: format!("Path(`/{i}`)"), vpn: false }).collect(),
+            issuer: None,
+        };
+        let check = |name: &str, spec: &NetworkingSpec| check_generated_names(name, &Names::of(name).generated(spec));
+        // A valid metadata.name (at most 63 characters between dots) of `length` characters.
+        let name = |length: usize| -> String { (0..length).map(|i| if i % 60 == 59 { '.' } else { 'a' }).collect() };
+        assert_eq!(check(&name(238), &spec(1, true)), Ok(()));
+        assert_eq!(check(&"a".repeat(63), &spec(1, true)), Ok(()), "parts of object names may be longer than 63");
+        let longest = name(239);
+        assert_eq!(
+            check(&longest, &spec(1, true)).unwrap_err(),
+            format!(
+                "too long: the generated Middleware name \"{longest}-redirect-https\" would have 254 characters, at most 253, so metadata.name can have at most 238"
+            )
+        );
+        // Without routes, the TLS Secret is the longest name; with neither domains nor routes,
+        // the gRPC route.
+        let message = check(&name(250), &spec(0, false)).unwrap_err();
+        assert!(
+            message.starts_with("too long: the generated Secret name ") && message.ends_with("so metadata.name can have at most 249"),
+            "{message}"
+        );
+        let grpc_only = NetworkingSpec { domains: Vec::new(), ..spec(0, true) };
+        let message = check(&name(250), &grpc_only).unwrap_err();
+        assert!(message.starts_with("too long: the generated IngressRoute name ") && message.ends_with("at most 248"), "{message}");
+        assert_eq!(check(&name(248), &grpc_only), Ok(()));
+        assert_eq!(check_service_name("1api").unwrap_err(), r#""1api" must start with a letter: it is the name of the app's Service"#);
+        assert!(check_service_name("api-1").is_ok());
     }
 }

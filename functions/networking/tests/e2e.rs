@@ -110,7 +110,10 @@ fn kpt_fn_eval_exec_with_and_without_fn_config() {
     let output = eval(&[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("spec.routes[0].match") && stderr.contains("unbalanced parentheses"), "{stderr}");
+    assert!(
+        stderr.contains("spec.routes[0].match") && stderr.contains(r#"at character 10: expected "," or ")", got the end of the rule"#),
+        "{stderr}"
+    );
 }
 
 #[test]
