@@ -178,7 +178,8 @@ impl Input {
             match entry.key.as_str() {
                 "name" | "namespace" => match &entry.value.value {
                     Value::Str(s) if !s.is_empty() => {
-                        if let Err(message) = crate::names::check_dns_subdomain(s) {
+                        let check = if entry.key == "name" { crate::names::check_object_name } else { crate::names::check_dns_label };
+                        if let Err(message) = check(s) {
                             self.error(report, &path, message);
                         }
                     }

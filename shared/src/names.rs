@@ -27,6 +27,25 @@ pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Kubernetes' rule for most object names (`IsDNS1123Subdomain`): at most 253 characters of
+/// dot-separated parts of lowercase letters, digits and '-' that start and end with a letter or
+/// digit. Unlike a domain, a part may be longer than 63 characters.
+pub fn check_object_name(name: &str) -> Result<(), String> {
+    if name.len() > 253 {
+        return Err(format!("{name:?} is longer than 253 characters"));
+    }
+    let part = |p: &str| {
+        let valid_chars = p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        valid_chars && !p.is_empty() && !p.starts_with('-') && !p.ends_with('-')
+    };
+    if !name.split('.').all(part) {
+        return Err(format!(
+            "{name:?} is not a valid name: use dot-separated parts of lowercase letters, digits and '-', each starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
 /// A label value: at most 63 characters of letters, digits, `-`, `_` and `.`, starting and
 /// ending with a letter or digit (or empty).
 pub fn check_label_value(value: &str) -> Result<(), String> {
@@ -57,6 +76,8 @@ mod tests {
         assert!(check_dns_subdomain("a.test.com").is_ok());
         assert!(check_dns_subdomain("a..com").is_err());
         assert!(check_dns_subdomain("a_b.com").is_err());
+        assert!(check_object_name(&"a".repeat(64)).is_ok() && check_object_name(&"a".repeat(254)).is_err());
+        assert!(check_object_name("a..b").is_err() && check_object_name("web.v2").is_ok() && check_object_name("Web").is_err());
         assert!(check_label_value("1.4.2").is_ok() && check_label_value("").is_ok() && check_label_value("v1_2-rc.1").is_ok());
         assert!(check_label_value("1.0+build").is_err() && check_label_value("-x").is_err() && check_label_value(&"a".repeat(64)).is_err());
     }

@@ -45,9 +45,25 @@ fn new_file(previous: Option<&Item>, input: &Input, kind: &str, name: &str) -> O
     }
     let file = input.file.as_ref()?;
     let dir = file.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let file_name = format!("{}_{}.yaml", kind.to_lowercase(), name);
+    let file_name = file_name(&kind.to_lowercase(), name);
     let path = if dir.is_empty() { file_name } else { format!("{dir}/{file_name}") };
     Some(FileRef { path, index: Some(0) })
+}
+
+/// The longest file name Linux file systems take, in bytes.
+const MAX_FILE_NAME: usize = 255;
+
+/// `<kind>_<name>.yaml`; a name too long for a file name (object names may have 253
+/// characters) is cut, and a hash of the whole name keeps it unique and stable.
+fn file_name(kind: &str, name: &str) -> String {
+    let whole = format!("{kind}_{name}.yaml");
+    if whole.len() <= MAX_FILE_NAME {
+        return whole;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let room = MAX_FILE_NAME - format!("{kind}_-{hash:016x}.yaml").len();
+    // Names are ASCII (they passed the object-name rule), so any byte is a character boundary.
+    format!("{kind}_{}-{hash:016x}.yaml", &name[..room.min(name.len())])
 }
 
 /// The annotations through which kpt writes an item into its file: those the item it replaces
@@ -147,4 +163,19 @@ fn owned_item(format: Format, function: &str, input: &Input, previous: Option<&I
 pub fn replace(list: &mut ResourceList, function: &str, new_items: Vec<Item>) {
     list.items.retain(|item| item.annotation(GENERATED_BY) != Some(function));
     list.items.extend(new_items);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn file_names_fit_the_file_system() {
+        assert_eq!(file_name("service", "web"), "service_web.yaml");
+        let long = "a".repeat(253);
+        let name = file_name("middleware", &long);
+        assert_eq!(name.len(), 255);
+        assert_eq!(name, file_name("middleware", &long), "stable");
+        assert_ne!(name, file_name("middleware", &format!("{}b", "a".repeat(252))), "unique");
+    }
 }

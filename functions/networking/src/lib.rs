@@ -13,7 +13,7 @@ use lummo_kinds::traefik::{
     IngressRoute, IngressRouteSpec, Middleware, MiddlewareRef, MiddlewareSpec, RedirectScheme, Route, ServiceRef, Tls,
 };
 use lummo_krm::input::InputKind;
-use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value};
+use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value, check_object_name};
 use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -198,13 +198,7 @@ impl Names {
 /// value or a Service name, which would allow 63 in all. The longest name that does not fit is
 /// the error, with the length `metadata.name` may have.
 fn check_generated_names(name: &str, generated: &[(&str, &str)]) -> Result<(), String> {
-    let is_object_name = |name: &str| {
-        let part = |p: &str| {
-            let valid_chars = p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            valid_chars && !p.is_empty() && !p.starts_with('-') && !p.ends_with('-')
-        };
-        name.len() <= 253 && name.split('.').all(part)
-    };
+    let is_object_name = |name: &str| check_object_name(name).is_ok();
     let invalid = generated.iter().filter(|(_, generated)| !is_object_name(generated)).max_by_key(|(_, generated)| generated.len());
     match invalid {
         None => Ok(()),
