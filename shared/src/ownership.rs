@@ -126,6 +126,7 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
             kept.push((identity, index, object));
         }
     }
+    warn_same_name_other_group(&foreign, &kept, inputs, report);
     if report.has_errors() {
         return None;
     }
@@ -134,6 +135,32 @@ pub fn plan(list: &ResourceList, function: &str, inputs: &[Input], generated: Ve
         owned_item(list.format, function, &inputs[index], previous, &identity, object)
     });
     Some(items.collect())
+}
+
+/// A resource of the same kind and name as a generated one but of another API group (the old
+/// `traefik.containo.us` IngressRoute beside the new `traefik.io` one) is not replaced, and
+/// the controller would serve both: a warning says so.
+fn warn_same_name_other_group(
+    foreign: &HashMap<ResourceId, &Item>,
+    kept: &[(ResourceId, usize, Json)],
+    inputs: &[Input],
+    report: &mut Report,
+) {
+    let mut by_name: HashMap<(&str, &str, &str), Vec<&Item>> = HashMap::new();
+    for (id, item) in foreign {
+        by_name.entry((id.kind.as_str(), id.namespace.as_str(), id.name.as_str())).or_default().push(item);
+    }
+    for (identity, index, _) in kept {
+        let same_name = by_name.get(&(identity.kind.as_str(), identity.namespace.as_str(), identity.name.as_str()));
+        for item in same_name.into_iter().flatten().filter(|item| item.id().group != identity.group) {
+            let place = item.file().map(|f| format!(" in {}", f.path)).unwrap_or_default();
+            let (kind, name, group, other) = (&identity.kind, &identity.name, &identity.group, item.api_version());
+            let message = format!(
+                "generates {kind}/{name} ({group}), and the {other} {kind}{place} has that name too: both would be served; remove the old one"
+            );
+            report.push(inputs[*index].result(Severity::Warning, "", message));
+        }
+    }
 }
 
 /// A generated object as an item: annotated with its function, its input and (for kpt) its
