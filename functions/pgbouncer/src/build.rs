@@ -156,13 +156,7 @@ impl Pgbouncer {
         // The image exposes the database as `postgres` unless told otherwise; apps connect with
         // their database's own name, so expose that one.
         let env = (!plan.variables.contains_key("PGBOUNCER_DATABASE")).then(|| vec![value("PGBOUNCER_DATABASE", "$(POSTGRESQL_DATABASE)")]);
-        let tcp = |(delay, period, failures): (i32, i32, i32)| Probe {
-            tcp_socket: Some(TCPSocketAction { port: IntOrString::String(s.port_name.into()), host: None }),
-            initial_delay_seconds: Some(delay),
-            period_seconds: Some(period),
-            failure_threshold: Some(failures),
-            ..Probe::default()
-        };
+        let tcp = |timings| tcp_probe(s.port_name, timings);
         let pre_stop = LifecycleHandler {
             exec: Some(ExecAction { command: Some(vec!["sleep".into(), s.pre_stop_sleep_seconds.to_string()]) }),
             ..LifecycleHandler::default()
@@ -214,9 +208,22 @@ impl Pgbouncer {
             ports: Some(vec![port(s.exporter_port_name, s.exporter_port)]),
             env: Some(env),
             resources: Some(resources(s.exporter_requests)),
+            readiness_probe: Some(tcp_probe(s.exporter_port_name, s.exporter_probe)),
+            liveness_probe: Some(tcp_probe(s.exporter_port_name, s.exporter_probe)),
             security_context: Some(container_security()),
             ..Container::default()
         }
+    }
+}
+
+/// A tcp probe of a named port, with (initial delay, period, failure threshold).
+fn tcp_probe(port: &str, (delay, period, failures): (i32, i32, i32)) -> Probe {
+    Probe {
+        tcp_socket: Some(TCPSocketAction { port: IntOrString::String(port.into()), host: None }),
+        initial_delay_seconds: Some(delay),
+        period_seconds: Some(period),
+        failure_threshold: Some(failures),
+        ..Probe::default()
     }
 }
 

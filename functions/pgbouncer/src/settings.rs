@@ -46,6 +46,8 @@ pub struct Settings {
     /// tcp probes: (initial delay, period, failure threshold).
     pub readiness: (i32, i32, i32),
     pub liveness: (i32, i32, i32),
+    /// The exporter's probes (readiness and liveness), on its metrics port.
+    pub exporter_probe: (i32, i32, i32),
     /// The ConfigMap with the pooler's address, named `<name><address_suffix>`, and its keys.
     pub address_suffix: &'static str,
     pub address_host_key: &'static str,
@@ -84,6 +86,7 @@ impl Default for Settings {
             pre_stop_sleep_seconds: 15,
             readiness: (5, 10, 6),
             liveness: (60, 10, 3),
+            exporter_probe: (5, 30, 3),
             address_suffix: "-address",
             address_host_key: "PGBOUNCER_HOST",
             address_port_key: "PGBOUNCER_PORT",

@@ -13,11 +13,13 @@ use lummo_kinds::argo::{
     Rollout, RolloutSpec, RolloutStrategy, TemplateRef,
 };
 use lummo_kinds::{IntOrString, ObjectMeta};
-use lummo_krm::names::check_dns_label;
+use lummo_krm::names::{check_dns_label, check_label_value};
 use lummo_krm::{Input, Report, labels, vault};
 use serde_json::Value as Json;
 
-use crate::checks::{check_duration, check_schedule, content_hash, latency_seconds};
+use crate::checks::{
+    check_duration, check_schedule, check_time_zone, content_hash, int32_field, int64_field, latency_seconds, object_name_problem,
+};
 use crate::pod::{self, Pod, PodInput};
 use crate::settings::DefaultStep;
 use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, Scalar, StrategySpec};
@@ -37,12 +39,41 @@ fn metadata(input: &Input, name: &str, labels: &BTreeMap<String, String>) -> Obj
     }
 }
 
-fn check_app(input: &Input, app: &str, max_len: usize, report: &mut Report) {
+/// The values that become labels (and name the outputs): `app` a DNS label (it names the
+/// workload, its Service and its pods' `app` label), `part-of` and `env` label values.
+fn check_labels(input: &Input, app: &str, part_of: &str, env: Option<&str>, report: &mut Report) {
     if let Err(message) = check_dns_label(app) {
         input.error(report, "spec.app", message);
-    } else if app.len() > max_len {
-        input.error(report, "spec.app", format!("{app:?} is longer than {max_len} characters, too long for the names built from it"));
     }
+    if let Err(message) = check_label_value(part_of) {
+        input.error(report, "spec.part-of", message);
+    }
+    if let Some(Err(message)) = env.map(check_label_value) {
+        input.error(report, "spec.env", format!("{message} (it tags the pods and the Datadog queries)"));
+    }
+}
+
+/// Every output's name by its kind's rule (a Service's starts with a letter, a Job's has at
+/// most 63 characters, a CronJob's 52); all but the ExternalSecrets' (checked with the secrets
+/// that name them) are built from `spec.app`. False when one does not fit.
+fn check_output_names(input: &Input, outputs: &[Json], report: &mut Report) -> bool {
+    let mut fit = true;
+    for output in outputs {
+        let kind = output["kind"].as_str().unwrap_or_default();
+        let name = output["metadata"]["name"].as_str().unwrap_or_default();
+        if kind != "ExternalSecret"
+            && let Some(message) = object_name_problem(kind, name)
+        {
+            input.error(report, "spec.app", message);
+            fit = false;
+        }
+    }
+    fit
+}
+
+/// An optional int32 field of the spec, checked against the API's range.
+fn int32_at(input: &Input, path: &str, value: Option<i64>, min: i32, report: &mut Report) -> Option<i32> {
+    int32_field(value?, min).map_err(|message| input.error(report, path, message)).ok()
 }
 
 /// ExternalSecrets for the pod's Vault secrets, named after the Secrets they fill. Apps of one
@@ -65,7 +96,10 @@ pub fn server(
 ) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
     let checkpoint = report.checkpoint();
-    check_app(input, &spec.app, 63, report);
+    check_labels(input, &spec.app, &spec.part_of, spec.env.as_deref(), report);
+    // With scaling, KEDA owns the replica count; setting it here would fight it on every sync.
+    let replicas = int32_at(input, "spec.replicas", spec.replicas, 0, report).unwrap_or(1);
+    let replicas = spec.scaling.is_none().then_some(replicas);
     let labels = labels::common(&spec.app, Some(&spec.part_of));
     let pod_input = PodInput {
         app: &spec.app,
@@ -74,6 +108,8 @@ pub fn server(
         run_as_non_root: spec.run_as_non_root,
         restart_policy: None,
         labels: labels.clone(),
+        server: true,
+        hashed_name: false,
     };
     let pod = pod::build(settings, input, &pod_input, templates, report);
     let canary = spec.strategy.as_ref().and_then(|strategy| canary(workloads, input, spec, strategy, pod.as_ref(), report));
@@ -88,8 +124,6 @@ pub fn server(
         workload_metadata.annotations = Some(BTreeMap::from([(settings.reloader_annotation.to_string(), "true".to_string())]));
     }
     let max_scale = spec.scaling.as_ref().map(|s| i64::from(s.maxreplica));
-    // With scaling, KEDA owns the replica count; setting it here would fight it on every sync.
-    let replicas = spec.scaling.is_none().then(|| spec.replicas.unwrap_or(1) as i32);
     let most_pods = max_scale.unwrap_or(i64::from(replicas.unwrap_or(1)));
 
     let mut outputs = Vec::new();
@@ -150,7 +184,7 @@ pub fn server(
         outputs.push(json(&PodDisruptionBudget { metadata: metadata(input, &spec.app, &labels), spec: Some(budget), status: None }));
     }
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
-    Some(outputs)
+    check_output_names(input, &outputs, report).then_some(outputs)
 }
 
 /// The canary steps and, with Datadog thresholds, its background analysis and templates.
@@ -172,10 +206,10 @@ fn canary(
             for (i, step) in steps.iter().enumerate() {
                 let path = format!("spec.strategy.steps[{i}]");
                 match (step.weight, &step.pause) {
-                    (Some(weight), None) if (0..=100).contains(&weight) => built.push(CanaryStep::SetWeight(weight as i32)),
-                    (Some(weight), None) => {
-                        input.error(report, &format!("{path}.weight"), format!("must be between 0 and 100, got {weight}"))
-                    }
+                    (Some(weight), None) => match i32::try_from(weight).ok().filter(|w| (0..=100).contains(w)) {
+                        Some(weight) => built.push(CanaryStep::SetWeight(weight)),
+                        None => input.error(report, &format!("{path}.weight"), format!("must be between 0 and 100, got {weight}")),
+                    },
                     (None, Some(pause)) if pause == "manual" => built.push(CanaryStep::Pause(Pause::default())),
                     (None, Some(pause)) => match check_duration(pause) {
                         Ok(()) => built.push(CanaryStep::Pause(Pause { duration: Some(IntOrString::String(pause.clone())) })),
@@ -198,49 +232,67 @@ fn canary(
         }
     };
     let templates = match (&strategy.analysis, pod) {
-        (Some(analysis), Some(pod)) => analysis_templates(workloads, input, spec, &analysis.datadog, &pod.version, report),
+        (Some(analysis), Some(pod)) => analysis_templates(workloads, input, spec, &analysis.datadog, pod, report),
         _ => Vec::new(),
     };
     let analysis = (!templates.is_empty()).then(|| BackgroundAnalysis {
         templates: templates.iter().map(|t| TemplateRef { template_name: t.metadata.name.clone().unwrap_or_default() }).collect(),
         // Start measuring once the canary has taken traffic, never past the last step.
-        starting_step: Some(settings.analysis_starting_step.min(steps.len().saturating_sub(1)) as i32).filter(|s| *s > 0),
+        starting_step: i32::try_from(settings.analysis_starting_step.min(steps.len().saturating_sub(1))).ok().filter(|s| *s > 0),
     });
     Some((CanaryStrategy { steps, analysis }, templates))
 }
 
 /// One AnalysisTemplate per threshold, with the app's values written in (no cluster-wide
-/// templates to keep in sync): the new version's error rate and p95 latency in Datadog.
+/// templates to keep in sync): the new version's error rate and p95 latency in Datadog. The
+/// version is Datadog's (`monitoring.version`, else the first container's image tag).
 fn analysis_templates(
     workloads: &Workloads,
     input: &Input,
     spec: &DeploymentSpec,
     datadog: &DatadogAnalysis,
-    version: &str,
+    pod: &Pod,
     report: &mut Report,
 ) -> Vec<AnalysisTemplate> {
     let settings = &workloads.settings;
+    let version = match spec.monitoring.as_ref().and_then(|m| m.version.as_deref()) {
+        Some(version) => version,
+        None => {
+            if pod.version == "latest" {
+                input.warning(
+                    report,
+                    "spec.strategy.analysis.datadog",
+                    "the queries filter on version:latest, which the old and the new pods share (the first container's image has no version tag): tag the image or set monitoring.version",
+                );
+            }
+            &pod.version
+        }
+    };
     let mut tags = vec![format!("service:{}", spec.app)];
     tags.extend(spec.env.as_ref().map(|env| format!("env:{env}")));
     tags.push(format!("version:{version}"));
     let tags = tags.join(",");
     let operation = &datadog.operation;
     let mut metrics: Vec<(&str, String, String)> = Vec::new();
-    if let Some(Scalar::Text(text)) = &datadog.error_rpm
-        && text.parse::<f64>().is_ok()
-    {
-        // The earlier implementation's schema made this a string; it is a number.
-        input.warning(report, "spec.strategy.analysis.datadog.errorRPM", format!("write the number without quotes: errorRPM: {text}"));
-    }
     if let Some(error_rpm) = &datadog.error_rpm {
-        match error_rpm.to_string().parse::<f64>() {
-            Ok(limit) if limit >= 0.0 => {
+        // `.inf` and `.nan` arrive as text (JSON has no such numbers), as does a quoted number.
+        let text = error_rpm.to_string();
+        match text.parse::<f64>() {
+            Ok(limit) if limit.is_finite() && limit > 0.0 => {
+                if matches!(error_rpm, Scalar::Text(_)) && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                    // The earlier implementation's schema made this a string; it is a number.
+                    input.warning(
+                        report,
+                        "spec.strategy.analysis.datadog.errorRPM",
+                        format!("write the number without quotes: errorRPM: {text}"),
+                    );
+                }
                 metrics.push(("error-rate", format!("per_minute(sum:trace.{operation}.errors{{{tags}}}.as_count())"), limit.to_string()))
             }
             _ => input.error(
                 report,
                 "spec.strategy.analysis.datadog.errorRPM",
-                format!("must be a number of errors per minute, got {:?}", error_rpm.to_string()),
+                format!("must be a finite number of errors per minute above 0, got {text:?}"),
             ),
         }
     }
@@ -278,8 +330,14 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     let settings = &workloads.settings;
     let checkpoint = report.checkpoint();
     let cron = input.kind == CRON_JOB;
-    // Job names get `-<8 hex>`; CronJob names leave room for the Jobs the controller names.
-    check_app(input, &spec.app, if cron { 52 } else { 54 }, report);
+    check_labels(input, &spec.app, &spec.part_of, spec.env.as_deref(), report);
+    let backoff_limit = int32_at(input, "spec.backoffLimit", spec.backoff_limit, 0, report);
+    let ttl_seconds_after_finished = int32_at(input, "spec.ttlSecondsAfterFinished", spec.ttl_seconds_after_finished, 0, report);
+    let int64_at = |path: &str, value: Option<i64>, min: i64, report: &mut Report| {
+        int64_field(value?, min).map_err(|message| input.error(report, path, message)).ok()
+    };
+    let active_deadline_seconds = int64_at("spec.activeDeadlineSeconds", spec.active_deadline_seconds, 1, report);
+    let starting_deadline_seconds = int64_at("spec.startingDeadlineSeconds", spec.starting_deadline_seconds, 0, report);
     if cron {
         match &spec.schedule {
             None => input.error(report, "spec.schedule", "required field is missing"),
@@ -289,11 +347,15 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
                 }
             }
         }
+        if let Some(Err(message)) = spec.time_zone.as_deref().map(check_time_zone) {
+            input.error(report, "spec.timeZone", message);
+        }
     } else {
         for (field, set) in [
             ("schedule", spec.schedule.is_some()),
             ("concurrencyPolicy", spec.concurrency_policy.is_some()),
             ("timeZone", spec.time_zone.is_some()),
+            ("startingDeadlineSeconds", spec.starting_deadline_seconds.is_some()),
         ] {
             if set {
                 input.error(
@@ -316,6 +378,8 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
         run_as_non_root: spec.run_as_non_root,
         restart_policy: Some(restart_policy),
         labels: labels.clone(),
+        server: false,
+        hashed_name: !cron,
     };
     let pod = pod::build(settings, input, &pod_input, templates, report)?;
     if report.errors_since(checkpoint) {
@@ -323,9 +387,9 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     }
     let job_spec = KubeJobSpec {
         template: pod.template.clone(),
-        backoff_limit: spec.backoff_limit.map(|v| v as i32),
-        active_deadline_seconds: spec.active_deadline_seconds.map(i64::from),
-        ttl_seconds_after_finished: spec.ttl_seconds_after_finished.map(|v| v as i32),
+        backoff_limit,
+        active_deadline_seconds,
+        ttl_seconds_after_finished,
         ..KubeJobSpec::default()
     };
     let mut outputs = Vec::new();
@@ -335,6 +399,7 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
             schedule: spec.schedule.clone().unwrap_or_default(),
             concurrency_policy: Some(concurrency),
             time_zone: spec.time_zone.clone(),
+            starting_deadline_seconds,
             job_template: JobTemplateSpec {
                 metadata: Some(ObjectMeta { labels: Some(labels.clone()), ..ObjectMeta::default() }),
                 spec: Some(job_spec),
@@ -355,5 +420,5 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     }
     debug_assert!(input.kind == JOB || cron);
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
-    Some(outputs)
+    check_output_names(input, &outputs, report).then_some(outputs)
 }

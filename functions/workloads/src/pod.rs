@@ -12,12 +12,16 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use lummo_inputs::ports;
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::names::{check_dns_label, check_dns_subdomain};
+use lummo_krm::schema::join;
 use lummo_krm::vault::{self, SecretSource};
 use lummo_krm::{Input, Report};
 
-use crate::checks::{check_port_name, check_quantity};
+use crate::checks::{
+    check_env_name, check_image, check_port_name, check_quantity, int32_field, is_portable_env_name, object_name_problem, quantity_less,
+    unpinned_image,
+};
 use crate::settings::Settings;
-use crate::spec::{ContainerSpec, OneOrMany, Probe, Scalar};
+use crate::spec::{ContainerSpec, OneOrMany, Probe, Probes, ProbesSpec, Scalar};
 use crate::templates::Templates;
 
 /// What the pod of one workload input needs.
@@ -28,6 +32,11 @@ pub struct PodInput<'a> {
     pub run_as_non_root: Option<bool>,
     pub restart_policy: Option<&'a str>,
     pub labels: BTreeMap<String, String>,
+    /// A server's containers get probes when they declare none; a job's do not.
+    pub server: bool,
+    /// The workload's name is a hash of its content (a Job's): a tag set after rendering does
+    /// not change it.
+    pub hashed_name: bool,
 }
 
 /// A built pod and what the rest of the workload derives from it.
@@ -87,7 +96,7 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
                 continue;
             }
         };
-        builder.container(pod.app, i, path, declared, &resolved, report);
+        builder.container(pod, i, path, declared, &resolved, report);
     }
     if let Some(account) = pod.service_account
         && let Err(message) = check_dns_subdomain(account)
@@ -103,17 +112,20 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
 impl PodBuilder<'_> {
     /// Checks and builds container `i` at `path` (`declared` as written, `resolved` with its
     /// templates applied).
-    fn container(&mut self, app: &str, i: usize, path: &str, declared: &ContainerSpec, resolved: &ContainerSpec, report: &mut Report) {
+    fn container(&mut self, pod: &PodInput, i: usize, path: &str, declared: &ContainerSpec, resolved: &ContainerSpec, report: &mut Report) {
         let input = self.input;
         let field = |name: &str| format!("{path}.{name}");
         let name = match (&resolved.name, i) {
-            (Some(name), _) => name.clone(),
-            (None, 0) => app.to_string(),
+            (Some(name), _) => {
+                if let Err(message) = check_dns_label(name) {
+                    input.error(report, &field("name"), message);
+                }
+                name.clone()
+            }
+            // The app's name, which the workload checks (as spec.app).
+            (None, 0) => pod.app.to_string(),
             (None, _) => return input.error(report, &field("name"), "required when a pod has more than one container"),
         };
-        if let Err(message) = check_dns_label(&name) {
-            input.error(report, &field("name"), message);
-        }
         if let Some(other) = self.containers.iter().position(|c| c.name == name) {
             input.error(report, &field("name"), format!("{name:?} is also the name of {}", self.container_paths[other]));
         }
@@ -124,26 +136,35 @@ impl PodBuilder<'_> {
         let image = resolved.image.clone().unwrap_or_default();
         if image.trim().is_empty() {
             input.error(report, &field("image"), inherited("the image"));
+        } else if let Err(message) = check_image(&image) {
+            input.error(report, &field("image"), message);
+        } else if let Some(why) = unpinned_image(&image) {
+            let pin = if pod.hashed_name {
+                "pin the version here (a tag set later, by a kustomize images: entry, changes the Job but not its name)"
+            } else {
+                "pin a version (or let a kustomize images: entry set it)"
+            };
+            input.warning(report, &field("image"), format!("{image:?} {why}: it runs whatever latest is when a node pulls it; {pin}"));
         }
         let resources = self.resources(path, resolved, &inherited, report);
         let own_ports = resolved.ports.clone().unwrap_or_default();
         let ports = self.ports(path, &own_ports, report);
-        let probes = resolved.probes.clone().unwrap_or_default();
-        let probe = |kind: &str, spec: &Option<Probe>, report: &mut Report| {
-            spec.as_ref().map(|spec| probe(input, &field(&format!("probes.{kind}")), spec, &own_ports, report))
-        };
-        let (readiness_probe, liveness_probe, startup_probe) = (
-            probe("readiness", &probes.readiness, report),
-            probe("liveness", &probes.liveness, report),
-            probe("startup", &probes.startup, report),
-        );
+        let (readiness_probe, liveness_probe, startup_probe) = self.probes(pod, path, resolved, &own_ports, report);
         let env_from = self.env_sources(path, resolved, report);
-        let env: Vec<EnvVar> = resolved
-            .env
-            .iter()
-            .flatten()
-            .map(|(name, value)| EnvVar { name: name.clone(), value: Some(value.to_string()), value_from: None })
-            .collect();
+        let mut env = Vec::new();
+        for (name, value) in resolved.env.iter().flatten() {
+            let env_path = join(&field("env"), name);
+            match check_env_name(name) {
+                Err(message) => input.error(report, &env_path, message),
+                Ok(()) if !is_portable_env_name(name) => input.warning(
+                    report,
+                    &env_path,
+                    format!("{name:?} is not a portable variable name (letters, digits and '_', not starting with a digit): shells and many programs cannot read it"),
+                ),
+                Ok(()) => {}
+            }
+            env.push(EnvVar { name: name.clone(), value: Some(value.to_string()), value_from: None });
+        }
         let read_only = resolved.read_only_root_filesystem.unwrap_or(true);
         self.any_read_only |= read_only;
         self.container_paths.push(path.to_string());
@@ -170,6 +191,55 @@ impl PodBuilder<'_> {
             }),
             ..Container::default()
         });
+    }
+
+    /// The readiness, liveness and startup probes as declared; a server container that declares
+    /// none gets TCP ones on its serving port (a warning says so), unless it says `probes: none`.
+    fn probes(
+        &self,
+        pod: &PodInput,
+        path: &str,
+        resolved: &ContainerSpec,
+        own_ports: &BTreeMap<String, u16>,
+        report: &mut Report,
+    ) -> (Option<KubeProbe>, Option<KubeProbe>, Option<KubeProbe>) {
+        let input = self.input;
+        let probes_path = format!("{path}.probes");
+        let declared = match &resolved.probes {
+            Some(ProbesSpec::Off(_)) => return (None, None, None),
+            Some(ProbesSpec::Probes(probes)) => Probes::clone(probes),
+            None => Probes::default(),
+        };
+        let none_declared = declared.readiness.is_none() && declared.liveness.is_none() && declared.startup.is_none();
+        if !(pod.server && none_declared) {
+            let mut build = |kind: &str, spec: &Option<Probe>| {
+                spec.as_ref().map(|spec| probe(input, &format!("{probes_path}.{kind}"), spec, own_ports, report))
+            };
+            return (build("readiness", &declared.readiness), build("liveness", &declared.liveness), build("startup", &declared.startup));
+        }
+        let settings = self.settings;
+        let preferred = settings.default_probe_ports.iter().copied().find(|p| own_ports.contains_key(*p));
+        let Some(port) = preferred.or_else(|| own_ports.keys().next().map(String::as_str)) else {
+            input.warning(
+                report,
+                &probes_path,
+                "not set, and the container has no port to probe: Kubernetes only sees whether its process runs; declare probes, or write probes: none",
+            );
+            return (None, None, None);
+        };
+        input.warning(
+            report,
+            &probes_path,
+            format!(
+                "not set: the container gets TCP readiness, liveness and startup probes on port {port:?}; an http probe (readiness: {{http: /healthz}}) checks more than an open port, and probes: none turns them off"
+            ),
+        );
+        let tcp = |failure_threshold: Option<i32>| KubeProbe {
+            tcp_socket: Some(TCPSocketAction { port: IntOrString::String(port.to_string()), ..TCPSocketAction::default() }),
+            failure_threshold,
+            ..KubeProbe::default()
+        };
+        (Some(tcp(None)), Some(tcp(None)), Some(tcp(Some(settings.default_startup_failure_threshold))))
     }
 
     /// Requests and limits: both requests are required, every quantity must parse. A memory
@@ -204,6 +274,18 @@ impl PodBuilder<'_> {
         for (what, value) in quantities {
             if let Some(Err(message)) = value.as_ref().map(|v| check_quantity(&v.to_string())) {
                 input.error(report, &field(what), message);
+            }
+        }
+        for (what, request, limit) in [("cpu", &resources.cpu, &limits.cpu), ("memory", &resources.memory, &limits.memory)] {
+            let (Some(request), Some(limit)) = (request.as_ref().map(Scalar::to_string), limit.as_ref().map(Scalar::to_string)) else {
+                continue;
+            };
+            if check_quantity(&request).is_ok() && check_quantity(&limit).is_ok() && quantity_less(&limit, &request) {
+                input.error(
+                    report,
+                    &field(&format!("resources.limits.{what}")),
+                    format!("{limit:?} is below the {what} request {request:?}: a limit must be at least its request"),
+                );
             }
         }
         let quantity = |v: &Option<Scalar>| v.as_ref().map(|v| Quantity(v.to_string()));
@@ -267,8 +349,26 @@ impl PodBuilder<'_> {
             if let SecretSource::Vault(reference) = secret {
                 self.vault_secret(&secret_path, &secret_name, &reference.vault, report);
             }
-            if let Err(message) = check_dns_subdomain(&secret_name) {
-                input.error(report, &secret_path, message);
+            match secret {
+                SecretSource::Name(_) => {
+                    if let Err(message) = check_dns_subdomain(&secret_name) {
+                        input.error(report, &secret_path, message);
+                    }
+                }
+                // The ExternalSecret and the Secret it fills are named alike, by default after
+                // the Vault path.
+                SecretSource::Vault(reference) => match reference.name {
+                    Some(_) => {
+                        if let Err(message) = check_dns_subdomain(&secret_name) {
+                            input.error(report, &format!("{secret_path}.name"), message);
+                        }
+                    }
+                    None => {
+                        if let Some(message) = object_name_problem("ExternalSecret", &secret_name) {
+                            input.error(report, &format!("{secret_path}.vault"), format!("{message}; give the Secret a name"));
+                        }
+                    }
+                },
             }
             env_from.push(EnvFromSource {
                 secret_ref: Some(SecretEnvSource { name: secret_name, optional: None }),
@@ -339,10 +439,15 @@ fn probe(input: &Input, probe_path: &str, spec: &Probe, own_ports: &BTreeMap<Str
         }
         IntOrString::String(name.to_string())
     };
+    // The API's minimums: no delay below 0, no period, timeout or threshold below 1.
+    let seconds = |field: &str, value: Option<i64>, min: i32, report: &mut Report| {
+        int32_field(value?, min).map_err(|message| input.error(report, &format!("{probe_path}.{field}"), message)).ok()
+    };
     let mut built = KubeProbe {
-        initial_delay_seconds: spec.initial_delay_seconds.map(|v| v as i32),
-        period_seconds: spec.period_seconds.map(|v| v as i32),
-        failure_threshold: spec.failure_threshold.map(|v| v as i32),
+        initial_delay_seconds: seconds("initialDelaySeconds", spec.initial_delay_seconds, 0, report),
+        period_seconds: seconds("periodSeconds", spec.period_seconds, 1, report),
+        timeout_seconds: seconds("timeoutSeconds", spec.timeout_seconds, 1, report),
+        failure_threshold: seconds("failureThreshold", spec.failure_threshold, 1, report),
         ..KubeProbe::default()
     };
     match (&spec.http, &spec.tcp) {

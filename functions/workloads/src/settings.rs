@@ -34,6 +34,14 @@ pub struct Settings {
     pub pdb_max_unavailable: i32,
     /// Where a writable emptyDir is mounted when the root filesystem is read-only.
     pub tmp_mount: &'static str,
+    /// A server container that declares no probes gets TCP readiness, liveness and startup
+    /// probes on this port when it has it (else on the next of these, else on its first port
+    /// by name).
+    pub default_probe_ports: &'static [&'static str],
+    /// The default startup probe's failures before the container is restarted: with the
+    /// API's 10 s period, a slow starter has this many times 10 s to open its port before the
+    /// liveness probe counts.
+    pub default_startup_failure_threshold: i32,
     pub job_restart_policy: &'static str,
     pub cron_concurrency_policy: &'static str,
     pub vault: VaultSettings,
@@ -54,6 +62,8 @@ impl Default for Settings {
             reloader_annotation: "reloader.stakater.com/auto",
             pdb_max_unavailable: 1,
             tmp_mount: "/tmp",
+            default_probe_ports: &[lummo_inputs::ports::HTTP, lummo_inputs::ports::GRPC],
+            default_startup_failure_threshold: 30,
             job_restart_policy: "Never",
             cron_concurrency_policy: "Forbid",
             vault: VaultSettings::default(),

@@ -30,7 +30,9 @@ pub struct ContainerSpec {
     pub env: Option<BTreeMap<String, Scalar>>,
     /// Required: what the container requests (`cpu`, `memory`) and optional `limits`.
     pub resources: Option<Resources>,
-    pub probes: Option<Probes>,
+    /// The probes, or `none` (a server container that declares none gets TCP probes on its
+    /// serving port).
+    pub probes: Option<ProbesSpec>,
     /// Set to false for images that must write outside `/tmp`.
     pub read_only_root_filesystem: Option<bool>,
 }
@@ -52,6 +54,21 @@ pub struct Limits {
     pub memory: Option<Scalar>,
 }
 
+/// `probes: none`, or the probes by kind.
+#[derive(Deserialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum ProbesSpec {
+    Off(NoProbes),
+    Probes(Box<Probes>),
+}
+
+/// `none`: the container has no probes, and wants none.
+#[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoProbes {
+    #[serde(rename = "none")]
+    None,
+}
+
 #[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Probes {
@@ -64,6 +81,9 @@ pub struct Probes {
 }
 
 /// `{http: /healthz}` (on port `http` unless `port` names another) or `{tcp: grpc}`.
+///
+/// Counts and seconds here and in the specs below are the API's int32 (or int64) fields, declared
+/// `i64` so that every integer reaches the range checks (`checks::int32_field`).
 #[derive(Deserialize, JsonSchema, Clone, Debug, Default, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probe {
@@ -73,9 +93,14 @@ pub struct Probe {
     pub port: Option<String>,
     /// A named port that must accept TCP connections.
     pub tcp: Option<String>,
-    pub initial_delay_seconds: Option<u32>,
-    pub period_seconds: Option<u32>,
-    pub failure_threshold: Option<u32>,
+    /// Seconds before the first check (default 0).
+    pub initial_delay_seconds: Option<i64>,
+    /// Seconds between checks, at least 1 (default 10).
+    pub period_seconds: Option<i64>,
+    /// Seconds a check may take, at least 1 (default 1).
+    pub timeout_seconds: Option<i64>,
+    /// Failed checks in a row that count as failing, at least 1 (default 3).
+    pub failure_threshold: Option<i64>,
 }
 
 /// `LummoDeployment.spec`: a long-running server.
@@ -97,7 +122,7 @@ pub struct DeploymentSpec {
     /// Restart pods when their ConfigMaps or Secrets change (default: when they use any).
     pub reloader: Option<bool>,
     /// Pod count when there is no `scaling`.
-    pub replicas: Option<u32>,
+    pub replicas: Option<i64>,
     /// Run as this ServiceAccount, with its token mounted (no token otherwise).
     pub service_account: Option<String>,
     /// Set to false for images that must run as root.
@@ -162,15 +187,17 @@ pub struct JobSpec {
     pub containers: OneOrMany<ContainerSpec>,
     /// `Never` (default) or `OnFailure`.
     pub restart_policy: Option<RestartPolicy>,
-    pub backoff_limit: Option<u32>,
-    pub active_deadline_seconds: Option<u32>,
-    pub ttl_seconds_after_finished: Option<u32>,
+    pub backoff_limit: Option<i64>,
+    pub active_deadline_seconds: Option<i64>,
+    pub ttl_seconds_after_finished: Option<i64>,
     /// LummoCronJob only: when to run, in cron syntax (`0 3 * * *`, `@hourly`).
     pub schedule: Option<String>,
     /// LummoCronJob only: what to do when a run is still going (default `Forbid`).
     pub concurrency_policy: Option<ConcurrencyPolicy>,
     /// LummoCronJob only: the schedule's time zone, e.g. `Asia/Jakarta` (default: the cluster's).
     pub time_zone: Option<String>,
+    /// LummoCronJob only: a run that could not start on time is skipped after this many seconds.
+    pub starting_deadline_seconds: Option<i64>,
     pub service_account: Option<String>,
     pub run_as_non_root: Option<bool>,
     /// Applied by the monitoring function.

@@ -6,13 +6,14 @@
 //! - `env` and `ports` merge by name, the later value winning;
 //! - `configs` and `secrets` are the union, base entries first, without repeats;
 //! - `resources` merge field by field (`cpu`, `memory`, `limits.cpu`, `limits.memory`);
-//! - `probes` merge by kind (`readiness`, `liveness`, `startup`), each probe replaced whole.
+//! - `probes` merge by kind (`readiness`, `liveness`, `startup`), each probe replaced whole;
+//!   `probes: none` replaces them all, and probes over a base's `none` replace it.
 
 use std::collections::BTreeMap;
 
 use lummo_krm::schema::did_you_mean;
 
-use crate::spec::{ContainerSpec, Limits, Probes, Resources};
+use crate::spec::{ContainerSpec, Limits, Probes, ProbesSpec, Resources};
 
 /// Layers `over` on top of `base` by the rules above.
 pub fn merge(base: &ContainerSpec, over: &ContainerSpec) -> ContainerSpec {
@@ -47,11 +48,11 @@ pub fn merge(base: &ContainerSpec, over: &ContainerSpec) -> ContainerSpec {
         (b, o) => o.clone().or_else(|| b.clone()),
     };
     let probes = match (&base.probes, &over.probes) {
-        (Some(b), Some(o)) => Some(Probes {
+        (Some(ProbesSpec::Probes(b)), Some(ProbesSpec::Probes(o))) => Some(ProbesSpec::Probes(Box::new(Probes {
             readiness: o.readiness.clone().or_else(|| b.readiness.clone()),
             liveness: o.liveness.clone().or_else(|| b.liveness.clone()),
             startup: o.startup.clone().or_else(|| b.startup.clone()),
-        }),
+        }))),
         (b, o) => o.clone().or_else(|| b.clone()),
     };
     ContainerSpec {
@@ -106,7 +107,7 @@ impl Templates<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::Scalar;
+    use crate::spec::{NoProbes, Probe, Scalar};
 
     fn container(image: Option<&str>, extends: Option<&str>) -> ContainerSpec {
         ContainerSpec { image: image.map(String::from), extends: extends.map(String::from), ..ContainerSpec::default() }
@@ -136,6 +137,19 @@ mod tests {
         assert_eq!(merged.env.unwrap()["B"], Scalar::Text("2".into()));
         let resources = merged.resources.unwrap();
         assert_eq!((resources.cpu, resources.memory), (Some(Scalar::Text("100m".into())), Some(Scalar::Text("2Gi".into()))));
+    }
+
+    #[test]
+    fn probes_none_replaces_probes_and_probes_replace_none() {
+        let readiness = Probe { tcp: Some("http".into()), ..Probe::default() };
+        let some = ContainerSpec {
+            probes: Some(ProbesSpec::Probes(Box::new(Probes { readiness: Some(readiness), ..Probes::default() }))),
+            ..ContainerSpec::default()
+        };
+        let none = ContainerSpec { probes: Some(ProbesSpec::Off(NoProbes::None)), ..ContainerSpec::default() };
+        assert_eq!(merge(&some, &none).probes, none.probes);
+        assert_eq!(merge(&none, &some).probes, some.probes);
+        assert_eq!(merge(&none, &ContainerSpec::default()).probes, none.probes);
     }
 
     #[test]
