@@ -6,6 +6,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod bench;
+mod checkov;
+mod fuzz;
 
 const USAGE: &str = "usage: cargo xtask <task>
 
@@ -27,6 +29,11 @@ tasks:
   bench tree [--quick] [apps...]
             lummo render against kpt fn render --allow-exec on generated packages of that many
             apps (default 20 200 2000; --quick: 20 apps and 3 runs per row)
+  checkov   checkov's Kubernetes checks over the render of every example package, with the
+            allow-list in .checkov.yaml (checkov from PyPI into a cache venv, once)
+  fuzz [--seconds N] [target...]
+            every fuzz target (fuzz/, cargo-fuzz on the nightly toolchain) for N seconds each
+            (default 60), seeded with the golden inputs; a crash is kept in fuzz/artifacts/
   bless     rewrite the golden files from the current code (review the diff line by line!)
 ";
 
@@ -41,6 +48,8 @@ fn main() -> ExitCode {
         Some("image") => image(),
         Some("bench") => bench::run(&args[1..]),
         Some("bless") => bless(),
+        Some("fuzz") => fuzz::run_all(&args[1..]),
+        Some("checkov") => checkov::run_checks(),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -86,7 +95,7 @@ fn cargo() -> Command {
     command
 }
 
-fn build() -> Result {
+pub fn build() -> Result {
     run(cargo().args(["build", "--release", "--bins"]))?;
     for binary in functions().into_iter().chain(["lummo".to_string()]) {
         eprintln!("built {}", release_dir().join(&binary).display());

@@ -14,5 +14,5 @@ pub mod workload;
 
 pub use monitoring::MonitoringSpec;
 pub use scaling::ScalingSpec;
-pub use values::{OneOrMany, Scalar, Verbatim};
+pub use values::{OneOrMany, Ordered, Scalar, Verbatim};
 pub use workload::WorkloadInput;

@@ -21,7 +21,7 @@ use crate::checks::{
     unpinned_image,
 };
 use crate::settings::Settings;
-use crate::spec::{ContainerSpec, OneOrMany, Probe, Probes, ProbesSpec, Scalar};
+use crate::spec::{ContainerSpec, OneOrMany, Ordered, Probe, Probes, ProbesSpec, Scalar};
 use crate::templates::Templates;
 
 /// What the pod of one workload input needs.
@@ -152,7 +152,7 @@ impl PodBuilder<'_> {
         let (readiness_probe, liveness_probe, startup_probe) = self.probes(pod, path, resolved, &own_ports, report);
         let env_from = self.env_sources(path, resolved, report);
         let mut env = Vec::new();
-        for (name, value) in resolved.env.iter().flatten() {
+        for (name, value) in resolved.env.iter().flat_map(Ordered::iter) {
             let env_path = join(&field("env"), name);
             match check_env_name(name) {
                 Err(message) => input.error(report, &env_path, message),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-pub use lummo_inputs::{MonitoringSpec, OneOrMany, Scalar, ScalingSpec};
+pub use lummo_inputs::{MonitoringSpec, OneOrMany, Ordered, Scalar, ScalingSpec, Verbatim};
 use lummo_krm::vault::SecretSource;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -27,7 +27,9 @@ pub struct ContainerSpec {
     pub configs: Option<Vec<String>>,
     /// Secrets (by name, or `{vault: path}`) whose keys become environment variables.
     pub secrets: Option<Vec<SecretSource>>,
-    pub env: Option<BTreeMap<String, Scalar>>,
+    /// Variables in the order written (a `$(VAR)` value refers to those before it), each value
+    /// the exact text written (`1.10` stays `"1.10"`).
+    pub env: Option<Ordered<Verbatim>>,
     /// Required: what the container requests (`cpu`, `memory`) and optional `limits`.
     pub resources: Option<Resources>,
     /// The probes, or `none` (a server container that declares none gets TCP probes on its

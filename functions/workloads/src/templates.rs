@@ -64,7 +64,10 @@ pub fn merge(base: &ContainerSpec, over: &ContainerSpec) -> ContainerSpec {
         ports: by_name(&base.ports, &over.ports),
         configs: union(&base.configs, &over.configs),
         secrets: union(&base.secrets, &over.secrets),
-        env: by_name(&base.env, &over.env),
+        env: match (&base.env, &over.env) {
+            (Some(b), Some(o)) => Some(b.merged(o)),
+            (b, o) => o.clone().or_else(|| b.clone()),
+        },
         resources,
         probes,
         read_only_root_filesystem: over.read_only_root_filesystem.or(base.read_only_root_filesystem),
@@ -107,7 +110,7 @@ impl Templates<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{NoProbes, Probe, Scalar};
+    use crate::spec::{NoProbes, Ordered, Probe, Scalar, Verbatim};
 
     fn container(image: Option<&str>, extends: Option<&str>) -> ContainerSpec {
         ContainerSpec { image: image.map(String::from), extends: extends.map(String::from), ..ContainerSpec::default() }
@@ -119,14 +122,14 @@ mod tests {
             image: Some("base:1".into()),
             command: Some(vec!["a".into(), "b".into()]),
             configs: Some(vec!["shared".into(), "base".into()]),
-            env: Some(BTreeMap::from([("A".into(), Scalar::Text("1".into())), ("B".into(), Scalar::Text("1".into()))])),
+            env: Some(Ordered(vec![("A".into(), Verbatim("1".into())), ("B".into(), Verbatim("1".into()))])),
             resources: Some(Resources { cpu: Some(Scalar::Text("100m".into())), memory: Some(Scalar::Text("1Gi".into())), limits: None }),
             ..ContainerSpec::default()
         };
         let over = ContainerSpec {
             command: Some(vec!["c".into()]),
             configs: Some(vec!["own".into(), "shared".into()]),
-            env: Some(BTreeMap::from([("B".into(), Scalar::Text("2".into()))])),
+            env: Some(Ordered(vec![("B".into(), Verbatim("2".into())), ("C".into(), Verbatim("$(B)".into()))])),
             resources: Some(Resources { memory: Some(Scalar::Text("2Gi".into())), ..Resources::default() }),
             ..ContainerSpec::default()
         };
@@ -134,7 +137,8 @@ mod tests {
         assert_eq!(merged.image.as_deref(), Some("base:1"));
         assert_eq!(merged.command, Some(vec!["c".to_string()]));
         assert_eq!(merged.configs, Some(vec!["shared".into(), "base".into(), "own".into()]));
-        assert_eq!(merged.env.unwrap()["B"], Scalar::Text("2".into()));
+        let env: Vec<(String, String)> = merged.env.unwrap().iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        assert_eq!(env, [("A".into(), "1".into()), ("B".into(), "2".into()), ("C".into(), "$(B)".into())]);
         let resources = merged.resources.unwrap();
         assert_eq!((resources.cpu, resources.memory), (Some(Scalar::Text("100m".into())), Some(Scalar::Text("2Gi".into()))));
     }

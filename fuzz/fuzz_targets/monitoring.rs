@@ -1,0 +1,4 @@
+//! The monitoring function on any bytes (see lummo_fuzz::function).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| lummo_fuzz::function(&monitoring::Monitoring::default(), data));
