@@ -248,6 +248,11 @@ impl Item {
         let line = format!("{}: {}\n", yaml::to_yaml(&key).ok()?.trim_end(), yaml::to_yaml(&value).ok()?.trim_end());
         let metadata = self.node.get("metadata").filter(|m| m.style == yaml::Style::BlockCollection)?;
         let annotations = metadata.get("annotations");
+        // One already there (with another value, or not a string) is changed in the tree: a new
+        // line beside it would make a duplicate key.
+        if annotations.and_then(|a| a.get(key)).is_some() {
+            return None;
+        }
         let (anchor, insert) = match annotations {
             Some(a) if a.style == yaml::Style::BlockCollection => {
                 let first = a.entries()?.first()?;
@@ -598,6 +603,20 @@ mod tests {
         list.items[0].set_annotation("config.kubernetes.io/local-config", "true");
         let out = list.write(&[]).unwrap();
         assert_eq!(out, input.replace("    x: 'y'", "    config.kubernetes.io/local-config: \"true\"\n    x: 'y'"));
+    }
+
+    /// Found by fuzzing: an annotation already there with another value (or not a string) was
+    /// written a second time, a duplicate key no reader accepts.
+    #[test]
+    fn an_annotation_with_another_value_is_replaced_not_repeated() {
+        for value in ["\"64Mi\"", "true"] {
+            let input = format!("kind: X\nmetadata:\n  name: a\n  annotations:\n    config.kubernetes.io/local-config: {value}\n");
+            let mut list = ResourceList::read(input.into_bytes()).unwrap();
+            list.items[0].set_annotation("config.kubernetes.io/local-config", "true");
+            let out = list.write(&[]).unwrap();
+            assert_eq!(out.matches("local-config").count(), 1, "{out}");
+            ResourceList::read(out.into_bytes()).unwrap();
+        }
     }
 
     #[test]

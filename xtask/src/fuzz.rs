@@ -71,7 +71,8 @@ fn cargo_fuzz() -> Result {
     run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))
 }
 
-/// `fuzz/corpus/<target>`, holding at least the golden inputs (libFuzzer adds what it finds).
+/// `fuzz/corpus/<target>`, holding at least the golden inputs and `fuzz/regressions/<target>`
+/// (libFuzzer adds what it finds).
 fn seed_corpus(target: &str, function: Option<&str>) -> Result<PathBuf> {
     let corpus = root().join("fuzz/corpus").join(target);
     std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
@@ -79,6 +80,11 @@ fn seed_corpus(target: &str, function: Option<&str>) -> Result<PathBuf> {
         Some(name) => vec![name.to_string()],
         None => crate::functions(),
     };
+    // Inputs that once crashed a target stay in its corpus.
+    let regressions = root().join("fuzz/regressions").join(target);
+    for seed in std::fs::read_dir(&regressions).into_iter().flatten().flatten() {
+        copy_seed(&seed.path(), &corpus.join(format!("regression-{}", seed.file_name().to_string_lossy())))?;
+    }
     for function in functions {
         let cases = root().join("functions").join(&function).join("tests/golden");
         for case in std::fs::read_dir(&cases).map_err(|e| format!("{}: {e}", cases.display()))?.flatten() {

@@ -147,6 +147,9 @@ impl Monitoring {
         let image = first.template.spec.as_ref().and_then(|p| p.containers.first()).and_then(|c| c.image.as_deref()).unwrap_or_default();
         let (version, path) = match &monitoring.version {
             Some(version) => (version.clone(), "spec.monitoring.version"),
+            // `latest` names no release, and every deploy would share it: no version tag then
+            // (workloads already warns about the image).
+            None if lummo_krm::image::tag(image) == s.unversioned_tag => return tags,
             None => (lummo_krm::image::tag(image), "spec.containers"),
         };
         match check_label_value(&version) {

@@ -13,6 +13,8 @@ pub struct Settings {
     pub env_label: &'static str,
     pub service_label: &'static str,
     pub version_label: &'static str,
+    /// The tag of an image without one: never Datadog's version.
+    pub unversioned_tag: &'static str,
     /// Variables the earlier implementation's production manifests set, kept so dashboards and
     /// tracing set-ups that read them keep working.
     pub apm_flag: (&'static str, &'static str),
@@ -28,6 +30,7 @@ impl Default for Settings {
             env_label: "tags.datadoghq.com/env",
             service_label: "tags.datadoghq.com/service",
             version_label: "tags.datadoghq.com/version",
+            unversioned_tag: "latest",
             apm_flag: ("ENABLE_APM_TRACING", "true"),
             service_name_variable: "SERVICE_NAME",
         }

@@ -153,6 +153,9 @@ impl Pgbouncer {
             }
             return None;
         };
+        if let Some(Err(message)) = spec.part_of.as_deref().map(lummo_krm::names::check_label_value) {
+            input.error(report, "spec.part-of", format!("{message} (it labels everything the pooler is made of)"));
+        }
         let secret = source.secret_name();
         let connection = self.check_connection(input, source, &source_path, package, report);
         let variables = match &config {
