@@ -12,7 +12,7 @@
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use crate::function::{ConfigFile, Function, Outcome, process};
+use crate::function::{ConfigFile, Function, Outcome, process_chain};
 
 fn usage(name: &str) -> String {
     format!(
@@ -33,24 +33,31 @@ pub fn main(function: &dyn Function) -> ExitCode {
 /// stdin and stdout; `lummo fn NAME ARGS` calls it too.
 pub fn run(function: &dyn Function, args: &[String]) -> ExitCode {
     let about = function.about();
+    run_chain(about.name, about.help, about.version, &[function], args)
+}
+
+/// Runs `functions` one after another as one process called `name` (lummo as a kustomize
+/// plugin for a kind several functions read, e.g. LummoDeployment: workloads, scaling,
+/// monitoring).
+pub fn run_chain(name: &str, help: &str, version: &str, functions: &[&dyn Function], args: &[String]) -> ExitCode {
     match args.first().map(String::as_str) {
         Some("-h" | "--help") => {
-            print!("{}\n{}", about.help, usage(about.name));
+            print!("{help}\n{}", usage(name));
             return ExitCode::SUCCESS;
         }
         Some("-V" | "--version") => {
-            println!("{} {}", about.name, about.version);
+            println!("{name} {version}");
             return ExitCode::SUCCESS;
         }
         Some(flag) if flag.starts_with('-') && flag != "-" => {
-            eprint!("{}: unknown option {flag}\n{}", about.name, usage(about.name));
+            eprint!("{name}: unknown option {flag}\n{}", usage(name));
             return ExitCode::from(2);
         }
         _ => {}
     }
     catch_panics();
     let outcome = match read_invocation(args) {
-        Ok((stdin, config)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(function, stdin, config)))
+        Ok((stdin, config)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process_chain(functions, stdin, config)))
             .unwrap_or_else(|_| Outcome { stdout: String::new(), stderr: String::new(), exit_code: 1 }),
         Err(message) => Outcome { stdout: String::new(), stderr: format!("error: {message}\n"), exit_code: 1 },
     };

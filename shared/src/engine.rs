@@ -38,7 +38,7 @@ pub fn run_step(function: &dyn Function, list: &mut ResourceList, configs: &[Ite
     }
     let planned = tracing::debug_span!("plan").in_scope(|| ownership::plan(list, about.name, &inputs, generated, report));
     let Some(new_items) = planned else { return };
-    ownership::replace(list, about.name, new_items);
+    ownership::replace(list, about.name, &inputs, new_items);
     let mut decorator = Decorator::new(list, about.name);
     tracing::debug_span!("decorate").in_scope(|| function.decorate(&inputs, &mut decorator, report));
     // Inputs describe resources; they are never applied themselves.

@@ -57,6 +57,13 @@ pub struct ConfigFile {
 
 /// Runs `function` over `stdin` (KRM mode when `config` is `None`, stream mode otherwise).
 pub fn process(function: &dyn Function, stdin: Vec<u8>, config: Option<ConfigFile>) -> Outcome {
+    process_chain(&[function], stdin, config)
+}
+
+/// Runs `functions` one after another over `stdin`, as one process (a kustomize plugin for a
+/// kind that several functions read), stopping at the first with errors.
+pub fn process_chain(functions: &[&dyn Function], stdin: Vec<u8>, config: Option<ConfigFile>) -> Outcome {
+    let name = functions.first().map_or("lummo", |f| f.about().name);
     let mut report = Report::default();
     let format = if config.is_some() { Format::Stream } else { Format::ResourceList };
     let read = tracing::debug_span!("read").in_scope(|| ResourceList::read(stdin));
@@ -69,8 +76,7 @@ pub fn process(function: &dyn Function, stdin: Vec<u8>, config: Option<ConfigFil
     };
     if format == Format::ResourceList && list.format != Format::ResourceList {
         report.error(format!(
-            "expected a ResourceList (kind: ResourceList) on stdin; to pass plain manifests, name a config file: {} CONFIG [INPUT...|-]",
-            function.about().name
+            "expected a ResourceList (kind: ResourceList) on stdin; to pass plain manifests, name a config file: {name} CONFIG [INPUT...|-]"
         ));
         return finish(None, format, report);
     }
@@ -84,7 +90,13 @@ pub fn process(function: &dyn Function, stdin: Vec<u8>, config: Option<ConfigFil
             }
         },
     };
-    engine::run_step(function, &mut list, &configs, &mut report);
+    for function in functions {
+        let checkpoint = report.checkpoint();
+        engine::run_step(*function, &mut list, &configs, &mut report);
+        if report.errors_since(checkpoint) {
+            break;
+        }
+    }
     finish(Some(list), format, report)
 }
 

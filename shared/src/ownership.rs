@@ -186,9 +186,21 @@ fn owned_item(format: Format, function: &str, input: &Input, previous: Option<&I
     item
 }
 
-/// Drops what `function` generated before and adds `new_items`.
-pub fn replace(list: &mut ResourceList, function: &str, new_items: Vec<Item>) {
-    list.items.retain(|item| item.annotation(GENERATED_BY) != Some(function));
+/// Drops what `function` generated before and adds `new_items`. When every input is an item
+/// (kpt, lummo), everything the function generated goes, so that removing an input removes its
+/// outputs. When an input came only as a function config (a kustomize plugin runs once per
+/// input, with the others' outputs among its items), only the outputs of these inputs go.
+pub fn replace(list: &mut ResourceList, function: &str, inputs: &[Input], new_items: Vec<Item>) {
+    let scoped = inputs.iter().any(|input| input.item.is_none());
+    let ids: std::collections::HashSet<String> = inputs.iter().map(Input::id).collect();
+    // An object another input made before and this one makes again (a shared Vault secret) is
+    // replaced too, not repeated.
+    let remade: std::collections::HashSet<ResourceId> = new_items.iter().map(Item::id).collect();
+    list.items.retain(|item| {
+        let own = item.annotation(GENERATED_BY) == Some(function);
+        let from_these = item.annotation(GENERATED_FROM).is_some_and(|from| ids.contains(from));
+        !own || (scoped && !from_these && !remade.contains(&item.id()))
+    });
     list.items.extend(new_items);
 }
 

@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod argocd;
 mod bench;
 mod checkov;
+mod ci_templates;
 mod fuzz;
+mod image;
 
 const USAGE: &str = "usage: cargo xtask <task>
 
@@ -19,8 +22,8 @@ tasks:
   demo [package]
             build, render a copy of Kptfile.examples/<package> (default: networking) with
             kpt, print the manifests and validate them; then the same with lummo render
-  image     build each function's container image (lummo/<function>:<version> and :dev),
-            FROM scratch with a static binary
+  image     build the container images (lummo/<function>, lummo/lummo, lummo/lummo-argocd;
+            :<version> and :dev), FROM scratch with static binaries; prints each size
   bench [--no-build]
             both benchmarks below, each against baselines measured in the same run (speed
             and memory ratios); reports in target/bench/ (--no-build: use the binaries as built)
@@ -29,6 +32,12 @@ tasks:
   bench tree [--quick] [apps...]
             lummo render against kpt fn render --allow-exec on generated packages of that many
             apps (default 20 200 2000; --quick: 20 apps and 3 runs per row)
+  argocd    lummo argocd generate inside the lummo-argocd image (as ArgoCD's sidecar runs it) on
+            every example, an overlay, a foreign exec function (kpt) and what it must refuse
+            (after cargo xtask image; cargo xtask test runs it too)
+  ci-templates
+            the jobs of ci-templates/ (GitHub Actions, GitLab CI) run with the lummo image on
+            every example (after cargo xtask image; cargo xtask test runs it too)
   checkov   checkov's Kubernetes checks over the render of every example package, with the
             allow-list in .checkov.yaml (checkov from PyPI into a cache venv, once)
   fuzz [--seconds N] [target...]
@@ -50,6 +59,8 @@ fn main() -> ExitCode {
         Some("bless") => bless(),
         Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("checkov") => checkov::run_checks(),
+        Some("ci-templates") => ci_templates::check(),
+        Some("argocd") => example_packages().and_then(|examples| argocd::check_sidecar(&examples)),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             Ok(())
@@ -103,26 +114,8 @@ pub fn build() -> Result {
     Ok(())
 }
 
-const TARGET: &str = "x86_64-unknown-linux-gnu";
-
-/// Static binaries (glibc linked in), so the images need nothing but the binary.
 fn image() -> Result {
-    run(cargo().args(["build", "--release", "--bins", "--target", TARGET]).env("RUSTFLAGS", "-C target-feature=+crt-static"))?;
-    let template = std::fs::read_to_string(root().join("Dockerfile.template")).map_err(|e| e.to_string())?;
-    let version = env!("CARGO_PKG_VERSION");
-    for function in functions() {
-        let context = root().join("target/images").join(&function);
-        let _ = std::fs::remove_dir_all(&context);
-        std::fs::create_dir_all(&context).map_err(|e| e.to_string())?;
-        let binary = root().join("target").join(TARGET).join("release").join(&function);
-        std::fs::copy(&binary, context.join(&function)).map_err(|e| format!("{}: {e}", binary.display()))?;
-        std::fs::write(context.join("passwd"), "nobody:x:65534:65534:nobody:/:/sbin/nologin\n").map_err(|e| e.to_string())?;
-        std::fs::write(context.join("Dockerfile"), template.replace("FUNCTION", &function)).map_err(|e| e.to_string())?;
-        let (tagged, dev) = (format!("lummo/{function}:{version}"), format!("lummo/{function}:dev"));
-        run(Command::new("docker").args(["build", "--quiet", "-t", &tagged, "-t", &dev]).arg(&context))?;
-        eprintln!("built image {tagged} (also {dev})");
-    }
-    Ok(())
+    image::build_all()
 }
 
 /// Renders an example package through the container images instead of the binaries: the
@@ -229,6 +222,9 @@ fn test() -> Result {
     }
     check_image_as_kustomize_krm_function()?;
     check_images_run_locked_down()?;
+    run(Command::new(validator()?).arg(root().join("argocd/plugin.yaml")))?;
+    argocd::check_sidecar(&example_packages()?)?;
+    ci_templates::check()?;
     // The benchmark must keep working; its figures are a report, never a pass or fail here.
     bench::run(&["tree".into(), "--quick".into(), "--no-build".into()])?;
     eprintln!("xtask test: everything passed in {:.0?}", started.elapsed());
@@ -277,7 +273,7 @@ fn render_copy(package: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
+pub fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;

@@ -48,6 +48,18 @@ pub fn foreign_functions(list: &ResourceList, functions: &[&str]) -> Vec<KrmResu
     warnings
 }
 
+/// The container images the package's Kptfiles run (`image:` steps).
+pub fn image_functions(list: &ResourceList) -> Vec<String> {
+    let mut images = Vec::new();
+    for kptfile in list.items.iter().filter(|item| is_kptfile(item)) {
+        for stage in ["mutators", "validators"] {
+            let Some(Node { value: Value::Seq(entries), .. }) = kptfile.node().at(&["pipeline", stage]) else { continue };
+            images.extend(entries.iter().filter_map(|e| e.get("image").and_then(Node::as_str)).map(String::from));
+        }
+    }
+    images
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

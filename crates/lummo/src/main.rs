@@ -3,11 +3,13 @@
 //! Invoked under a function's name (a link named `networking` to this binary), it is that
 //! function, exactly as its own binary would be.
 
+mod argocd;
 mod ignore;
 mod kptfile;
 mod output;
 mod package;
 mod parallel;
+mod plugins;
 mod registry;
 mod render;
 
@@ -22,7 +24,9 @@ const HELP: &str = include_str!("../README.md");
 const USAGE: &str = "usage: lummo render [-o OUT | --in-place] DIR...   render packages with every Lummo function, print the manifests
        lummo check DIR...                          check the Lummo inputs of packages, write nothing
        lummo fn NAME [ARGS...]                     run one function, in any of its modes (NAME --help)
-       lummo functions                             list the functions, in pipeline order
+       lummo functions [--kinds]                   list the functions, in pipeline order (with the kinds each reads)
+       lummo install-plugins [DIR] [--uninstall]   install the functions as kustomize exec plugins
+       lummo argocd discover | generate            ArgoCD's config management plugin (argocd/plugin.yaml)
        lummo --help | --version
 ";
 
@@ -39,16 +43,23 @@ fn main() -> ExitCode {
     if let Some(function) = program.as_deref().and_then(registry::find) {
         return lummo_krm::cli::run(function.as_ref(), &args);
     }
+    // A link named after a kind (a kustomize plugin): every function that reads it.
+    if let Some(kind) = program.as_deref().filter(|name| registry::owned_kinds().contains(name)) {
+        let chain = registry::for_kind(kind);
+        let chain: Vec<&dyn lummo_krm::Function> = chain.iter().map(|f| f.as_ref()).collect();
+        return lummo_krm::cli::run_chain(kind, HELP, env!("CARGO_PKG_VERSION"), &chain, &args);
+    }
     match args.first().map(String::as_str) {
         Some("render") => render(&args[1..]),
         Some("check") => check(&args[1..]),
         Some("fn") => run_function(&args[1..]),
-        Some("functions") => {
-            for function in registry::functions() {
-                println!("{}", function.about().name);
-            }
-            ExitCode::SUCCESS
-        }
+        Some("functions") => functions(&args[1..]),
+        Some("install-plugins") => install_plugins(&args[1..]),
+        Some("argocd") => match args.get(1).map(String::as_str) {
+            Some("generate") if args.len() == 2 => argocd::generate(),
+            Some("discover") if args.len() == 2 => argocd::discover(),
+            _ => usage_error("argocd takes discover or generate"),
+        },
         Some("-h" | "--help") => {
             print!("{HELP}\n{USAGE}");
             ExitCode::SUCCESS
@@ -58,6 +69,55 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => usage_error("name a command"),
+    }
+}
+
+/// `functions`: the names in pipeline order; `--kinds`: each with the kinds it reads.
+fn functions(args: &[String]) -> ExitCode {
+    let kinds = match args {
+        [] => false,
+        [flag] if flag == "--kinds" => true,
+        _ => return usage_error("functions takes only --kinds"),
+    };
+    for function in registry::functions() {
+        let about = function.about();
+        match kinds {
+            false => println!("{}", about.name),
+            true => println!("{}\t{}", about.name, about.kinds.iter().map(|k| k.kind).collect::<Vec<_>>().join(",")),
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `install-plugins [DIR] [--uninstall]`.
+fn install_plugins(args: &[String]) -> ExitCode {
+    let uninstall = args.iter().any(|a| a == "--uninstall");
+    let mut dirs = args.iter().filter(|a| *a != "--uninstall");
+    let dir = match (dirs.next(), dirs.next()) {
+        (_, Some(_)) => return usage_error("install-plugins takes one folder"),
+        (Some(flag), None) if flag.starts_with('-') => return usage_error(&format!("unknown option {flag}")),
+        (Some(dir), None) => PathBuf::from(dir),
+        (None, None) => match plugins::default_dir() {
+            Some(dir) => dir,
+            None => return usage_error("name the plugin folder: neither KUSTOMIZE_PLUGIN_HOME, XDG_CONFIG_HOME nor HOME is set"),
+        },
+    };
+    let done = match uninstall {
+        true => plugins::uninstall(&dir).map(|paths| ("removed", paths)),
+        false => std::env::current_exe()
+            .map_err(|e| e.to_string())
+            .and_then(|exe| plugins::install(&dir, &exe))
+            .map(|paths| ("installed", paths)),
+    };
+    match done {
+        Ok((verb, paths)) => {
+            eprintln!("lummo: {verb} {} kustomize plugin(s) under {}", paths.len(), dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 

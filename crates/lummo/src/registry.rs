@@ -30,6 +30,21 @@ pub fn names() -> Vec<&'static str> {
     functions().iter().map(|f| f.about().name).collect()
 }
 
+/// Every function that reads `kind` (or an earlier name of it), in pipeline order: what a
+/// kustomize plugin for that kind runs (a LummoDeployment: workloads, scaling, monitoring).
+pub fn for_kind(kind: &str) -> Vec<Box<dyn Function>> {
+    let reads = |f: &dyn Function| f.about().kinds.iter().any(|k| k.kind == kind || k.legacy_names.contains(&kind));
+    functions().into_iter().filter(|f| reads(f.as_ref())).collect()
+}
+
+/// The kinds functions own (not those they only read), earlier names included: the kinds a
+/// kustomize plugin is installed for.
+pub fn owned_kinds() -> Vec<&'static str> {
+    let functions = functions();
+    let owned = functions.iter().flat_map(|f| f.about().kinds.iter().filter(|k| !k.read_only));
+    owned.flat_map(|k| std::iter::once(k.kind).chain(k.legacy_names.iter().copied())).collect()
+}
+
 #[cfg(test)]
 mod tests {
     /// Every function knows the whole set of Lummo kinds (to refuse a misspelt one): the set must

@@ -22,7 +22,9 @@ fn repo() -> PathBuf {
 
 /// Every package the comparison runs on.
 fn packages() -> Vec<PathBuf> {
-    let mut packages: Vec<PathBuf> = std::fs::read_dir(repo().join("Kptfile.examples")).unwrap().map(|e| e.unwrap().path()).collect();
+    // The examples that are packages (Kptfile.examples/environments holds packages below it).
+    let examples = std::fs::read_dir(repo().join("Kptfile.examples")).unwrap().map(|e| e.unwrap().path());
+    let mut packages: Vec<PathBuf> = examples.filter(|path| path.join("Kptfile").is_file()).collect();
     packages.sort();
     packages.push(repo().join("functions/networking/tests/e2e/passthrough-corpus"));
     packages.push(Path::new(MANIFEST_DIR).join("tests/packages/mixed"));
