@@ -50,9 +50,15 @@ pub fn run_step(function: &dyn Function, list: &mut ResourceList, configs: &[Ite
 /// Runs `functions` in order on `list`, stopping at the first that reports an error (as kpt
 /// does: later functions would read an incomplete package).
 pub fn run_pipeline(functions: &[&dyn Function], list: &mut ResourceList, report: &mut Report) {
+    run_pipeline_with_configs(functions, list, &[], report);
+}
+
+/// [`run_pipeline`] with function configs beside the items (a process given a config file, or
+/// a ResourceList's functionConfig).
+pub fn run_pipeline_with_configs(functions: &[&dyn Function], list: &mut ResourceList, configs: &[Item], report: &mut Report) {
     for function in functions {
         let checkpoint = report.checkpoint();
-        run_step(*function, list, &[], report);
+        run_step(*function, list, configs, report);
         if report.errors_since(checkpoint) {
             return;
         }

@@ -90,13 +90,7 @@ pub fn process_chain(functions: &[&dyn Function], stdin: Vec<u8>, config: Option
             }
         },
     };
-    for function in functions {
-        let checkpoint = report.checkpoint();
-        engine::run_step(*function, &mut list, &configs, &mut report);
-        if report.errors_since(checkpoint) {
-            break;
-        }
-    }
+    engine::run_pipeline_with_configs(functions, &mut list, &configs, &mut report);
     finish(Some(list), format, report)
 }
 

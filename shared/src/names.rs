@@ -46,6 +46,12 @@ pub fn check_object_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A stable 64-bit digest (FNV-1a) of some bytes, for names that must stay the same for the
+/// same content (a Job's name, a file name cut to fit).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// A label value: at most 63 characters of letters, digits, `-`, `_` and `.`, starting and
 /// ending with a letter or digit (or empty).
 pub fn check_label_value(value: &str) -> Result<(), String> {

@@ -60,7 +60,7 @@ fn file_name(kind: &str, name: &str) -> String {
     if whole.len() <= MAX_FILE_NAME {
         return whole;
     }
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = crate::names::stable_hash(name.as_bytes());
     let room = MAX_FILE_NAME - format!("{kind}_-{hash:016x}.yaml").len();
     // Names are ASCII (they passed the object-name rule), so any byte is a character boundary.
     format!("{kind}_{}-{hash:016x}.yaml", &name[..room.min(name.len())])

@@ -71,7 +71,7 @@ pub fn check_sidecar(examples: &[PathBuf]) -> Result {
     // binary from a mounted folder (here: the networking binary under another name).
     let fns = scratch("fns")?;
     // The static build (the image has no libc), as `cargo xtask image` made it.
-    let static_networking = root().join("target/x86_64-unknown-linux-gnu/release/networking");
+    let static_networking = crate::image::static_binary("networking");
     std::fs::copy(&static_networking, fns.join("route-it")).map_err(|e| format!("{}: {e}", static_networking.display()))?;
     let (app, reference) = (scratch("foreign-exec")?, scratch("foreign-exec-reference")?);
     copy_dir(&root().join("Kptfile.examples/networking"), &app)?;

@@ -33,17 +33,21 @@ enum Bin {
     LinkToLummo,
 }
 
+/// Where `build_all` puts the static build of a binary (the images' and tests' copies).
+pub fn static_binary(name: &str) -> PathBuf {
+    root().join("target").join(TARGET).join("release").join(name)
+}
+
 pub fn build_all() -> Result {
     run(cargo().args(["build", "--release", "--bins", "--target", TARGET]).env("RUSTFLAGS", "-C target-feature=+crt-static"))?;
-    let binaries = root().join("target").join(TARGET).join("release");
-    let kinds = function_kinds(&binaries.join("lummo"))?;
+    let kinds = function_kinds(&static_binary("lummo"))?;
     let kinds_of = |function: &str| kinds.iter().find(|(f, _)| f == function).map(|(_, k)| k.clone()).unwrap_or_default();
     let mut images: Vec<Image> = functions()
         .into_iter()
         .map(|function| Image {
             description: description(&root().join("functions").join(&function).join("Cargo.toml")),
             kinds: kinds_of(&function),
-            bin: vec![(function.clone(), Bin::Copy(binaries.join(&function)))],
+            bin: vec![(function.clone(), Bin::Copy(static_binary(&function)))],
             files: Vec::new(),
             user: "nobody",
             entrypoint: format!("[\"/usr/local/bin/{function}\"]"),
@@ -51,18 +55,16 @@ pub fn build_all() -> Result {
             name: function,
         })
         .collect();
-    let all_kinds: Vec<String> = kinds.iter().flat_map(|(_, k)| k.split(',').map(String::from)).collect();
-    let mut all_kinds_unique = all_kinds.clone();
-    all_kinds_unique.sort();
-    all_kinds_unique.dedup();
+    let all_kinds: std::collections::BTreeSet<&str> = kinds.iter().flat_map(|(_, k)| k.split(',')).collect();
+    let all_kinds = all_kinds.into_iter().collect::<Vec<_>>().join(",");
     let lummo_bin = || {
         let links = functions().into_iter().map(|f| (f, Bin::LinkToLummo));
-        std::iter::once(("lummo".to_string(), Bin::Copy(binaries.join("lummo")))).chain(links).collect::<Vec<_>>()
+        std::iter::once(("lummo".to_string(), Bin::Copy(static_binary("lummo")))).chain(links).collect::<Vec<_>>()
     };
     images.push(Image {
         name: "lummo".into(),
         description: description(&root().join("crates/lummo/Cargo.toml")),
-        kinds: all_kinds_unique.join(","),
+        kinds: all_kinds.clone(),
         bin: lummo_bin(),
         files: Vec::new(),
         user: "nobody",
@@ -76,7 +78,7 @@ pub fn build_all() -> Result {
     images.push(Image {
         name: "lummo-argocd".into(),
         description: "ArgoCD config management plugin sidecar: renders Lummo packages with lummo (kpt for foreign exec functions)".into(),
-        kinds: all_kinds_unique.join(","),
+        kinds: all_kinds.clone(),
         bin: argocd_bin,
         files: vec![("home/argocd/cmp-server/config/plugin.yaml".into(), plugin)],
         user: "999",

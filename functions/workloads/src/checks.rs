@@ -520,7 +520,7 @@ pub fn object_name_problem(kind: &str, name: &str) -> Option<String> {
 
 /// A short, stable digest (FNV-1a) of some text: the same content always gives the same value.
 pub fn content_hash(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = lummo_krm::names::stable_hash(text.as_bytes());
     format!("{:08x}", (hash >> 32) ^ (hash & 0xffff_ffff))
 }
 
