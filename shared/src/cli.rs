@@ -80,7 +80,9 @@ fn read_invocation(args: &[String]) -> Result<(Vec<u8>, Option<ConfigFile>), Str
         std::io::stdin().read_to_end(&mut bytes).map(|_| bytes).map_err(|e| format!("cannot read stdin: {e}"))
     };
     let Some((config_path, inputs)) = args.split_first() else { return Ok((read_stdin()?, None)) };
-    let read = |path: &str| std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"));
+    // Files a person (or kustomize) named: followed wherever they lead, `<(...)` included, but
+    // never more than the limit of every file lummo reads.
+    let read = |path: &str| crate::files::read_bounded(std::path::Path::new(path), true).map_err(|e| format!("{path}: {e}"));
     let config_text = String::from_utf8(read(config_path)?).map_err(|_| format!("{config_path}: not valid UTF-8"))?;
     let config = ConfigFile { path: config_path.clone(), text: config_text };
     let mut stdin = Vec::new();

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod files;
 pub mod function;
 pub mod image;
 pub mod input;

@@ -46,6 +46,19 @@ pub fn check_object_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Kubernetes' rule for the names of every kind, even those that allow more than
+/// [`check_object_name`] (RBAC's `system:node`, say): `IsValidPathSegmentName` in apimachinery's
+/// `api/validation/path`: not `.` or `..`, and no `/` or `%`, since a name is one part of the
+/// object's URL path. Empty names are refused too: no object is stored without one.
+pub fn check_path_segment_name(name: &str) -> Result<(), String> {
+    match name {
+        "" => Err("an empty name".to_string()),
+        "." | ".." => Err(format!("{name:?} may not be a name")),
+        _ if name.contains(['/', '%']) => Err(format!("{name:?} may not contain '/' or '%'")),
+        _ => Ok(()),
+    }
+}
+
 /// A stable 64-bit digest (FNV-1a) of some bytes, for names that must stay the same for the
 /// same content (a Job's name, a file name cut to fit).
 pub fn stable_hash(bytes: &[u8]) -> u64 {
@@ -84,6 +97,11 @@ mod tests {
         assert!(check_dns_subdomain("a_b.com").is_err());
         assert!(check_object_name(&"a".repeat(64)).is_ok() && check_object_name(&"a".repeat(254)).is_err());
         assert!(check_object_name("a..b").is_err() && check_object_name("web.v2").is_ok() && check_object_name("Web").is_err());
+        // apimachinery's TestValidatePathSegmentName (api/validation/path/name_test.go).
+        assert!(check_path_segment_name("system:node").is_ok() && check_path_segment_name("...").is_ok());
+        for bad in ["", ".", "..", "a/b", "a%b", "../x"] {
+            assert!(check_path_segment_name(bad).is_err(), "{bad}");
+        }
         assert!(check_label_value("1.4.2").is_ok() && check_label_value("").is_ok() && check_label_value("v1_2-rc.1").is_ok());
         assert!(check_label_value("1.0+build").is_err() && check_label_value("-x").is_err() && check_label_value(&"a".repeat(64)).is_err());
     }

@@ -45,25 +45,9 @@ fn new_file(previous: Option<&Item>, input: &Input, kind: &str, name: &str) -> O
     }
     let file = input.file.as_ref()?;
     let dir = file.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let file_name = file_name(&kind.to_lowercase(), name);
+    let file_name = crate::files::resource_file_name(&kind.to_lowercase(), name);
     let path = if dir.is_empty() { file_name } else { format!("{dir}/{file_name}") };
     Some(FileRef { path, index: Some(0) })
-}
-
-/// The longest file name Linux file systems take, in bytes.
-const MAX_FILE_NAME: usize = 255;
-
-/// `<kind>_<name>.yaml`; a name too long for a file name (object names may have 253
-/// characters) is cut, and a hash of the whole name keeps it unique and stable.
-fn file_name(kind: &str, name: &str) -> String {
-    let whole = format!("{kind}_{name}.yaml");
-    if whole.len() <= MAX_FILE_NAME {
-        return whole;
-    }
-    let hash = crate::names::stable_hash(name.as_bytes());
-    let room = MAX_FILE_NAME - format!("{kind}_-{hash:016x}.yaml").len();
-    // Names are ASCII (they passed the object-name rule), so any byte is a character boundary.
-    format!("{kind}_{}-{hash:016x}.yaml", &name[..room.min(name.len())])
 }
 
 /// The annotations through which kpt writes an item into its file: those the item it replaces
@@ -202,19 +186,4 @@ pub fn replace(list: &mut ResourceList, function: &str, inputs: &[Input], new_it
         !own || (scoped && !from_these && !remade.contains(&item.id()))
     });
     list.items.extend(new_items);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_name;
-
-    #[test]
-    fn file_names_fit_the_file_system() {
-        assert_eq!(file_name("service", "web"), "service_web.yaml");
-        let long = "a".repeat(253);
-        let name = file_name("middleware", &long);
-        assert_eq!(name.len(), 255);
-        assert_eq!(name, file_name("middleware", &long), "stable");
-        assert_ne!(name, file_name("middleware", &format!("{}b", "a".repeat(252))), "unique");
-    }
 }

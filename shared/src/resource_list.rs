@@ -168,7 +168,7 @@ impl Item {
         serde_json::from_value(self.node.to_json()).map_err(|e| format!("{id} cannot be read as a {}: {e}", T::KIND))
     }
 
-    /// Records the file of an item that carries no path annotation.
+    /// Records the file an item was read from, or a generated item's file.
     pub fn set_origin(&mut self, file: FileRef) {
         self.origin = Some(file);
     }
@@ -201,11 +201,15 @@ impl Item {
         self.str_at(&["metadata", "labels", key])
     }
 
-    /// The file the item came from, as kpt (or an older kustomize) annotated it.
+    /// The file the item belongs to. Where it was actually read from (or, for a generated item,
+    /// the file it was given) comes first: the path annotations written inside a file are the
+    /// file's own words and may say anything, so they count only in a ResourceList, where kpt
+    /// (or an older kustomize) wrote them from where it read each file.
     pub fn file(&self) -> Option<FileRef> {
-        let Some(path) = self.annotation(annotations::INTERNAL_PATH).or(self.annotation(annotations::PATH)) else {
-            return self.origin.clone();
-        };
+        if let Some(origin) = &self.origin {
+            return Some(origin.clone());
+        }
+        let path = self.annotation(annotations::INTERNAL_PATH).or(self.annotation(annotations::PATH))?;
         let index = self.annotation(annotations::INTERNAL_INDEX).or(self.annotation(annotations::INDEX));
         Some(FileRef { path: path.to_string(), index: index.and_then(|i| i.parse().ok()) })
     }

@@ -138,14 +138,17 @@ fn people(results: &[lummo_krm::results::KrmResult]) -> String {
     lummo_krm::function::human_lines(results).trim_end().to_string()
 }
 
+/// Copies the folders and regular files of `from`; symlinks, FIFOs and devices stay behind,
+/// as lummo's own reading leaves them, so kpt never reads outside the package through the copy.
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
             copy_dir(&entry.path(), &target)?;
-        } else {
+        } else if file_type.is_file() {
             std::fs::copy(entry.path(), target)?;
         }
     }

@@ -2,7 +2,7 @@
 //! part of it: `#` comments, `*` and `?` within a name, `**` across folders, a leading `/`
 //! anchoring to the package, a trailing `/` for folders only, and `!` to take a file back).
 
-use std::path::Path;
+use crate::confined::{Folder, RelativePath};
 
 pub struct Ignore {
     patterns: Vec<Pattern>,
@@ -18,8 +18,11 @@ struct Pattern {
 }
 
 impl Ignore {
-    pub fn read(root: &Path) -> Ignore {
-        let text = std::fs::read_to_string(root.join(".krmignore")).unwrap_or_default();
+    /// The package's `.krmignore`, when it is a regular file of it (a symlink, a FIFO or a file
+    /// over the size limit counts as none).
+    pub fn read(package: &Folder) -> Ignore {
+        let path = RelativePath::new(".krmignore").expect("a plain name");
+        let text = package.read(&path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default();
         Ignore { patterns: text.lines().filter_map(Pattern::parse).collect() }
     }
 

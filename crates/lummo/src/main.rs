@@ -4,6 +4,7 @@
 //! function, exactly as its own binary would be.
 
 mod argocd;
+mod confined;
 mod ignore;
 mod kptfile;
 mod output;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::confined::RelativePath;
 use crate::package::{Changes, Package};
 use crate::registry;
 use crate::render::{self, Rendered};
@@ -31,7 +32,8 @@ pub fn print(rendered: &[Rendered]) -> Result<(), String> {
 
 /// One file per resource under `out` (under `out/<folder name>` for several packages).
 pub fn write_folder(rendered: &[Rendered], out: &Path) -> Result<(), String> {
-    let files = Changes { write: folder_files(rendered)?.into_iter().collect(), delete: Vec::new() };
+    let write = folder_files(rendered)?.into_iter().map(|(path, text)| Ok((RelativePath::new(&path)?, text)));
+    let files = Changes { write: write.collect::<Result<_, String>>()?, delete: Vec::new() };
     prepare_folder(out)?;
     files.apply(out)?;
     std::fs::write(out.join(MARKER), "written by lummo render -o; the next render replaces this folder\n")
@@ -53,7 +55,8 @@ fn folder_files(rendered: &[Rendered]) -> Result<BTreeMap<String, String>, Strin
             return Err(format!("two packages are named {:?}: render them to different folders", prefix.trim_end_matches('/')));
         }
         for item in render::manifests(package) {
-            let path = format!("{prefix}{}", render::file_name(&item));
+            let place = || rendered.root.join(item.file().map(|f| f.path).unwrap_or_default()).display().to_string();
+            let path = format!("{prefix}{}", render::file_name(&item).map_err(|e| format!("{}: {e}", place()))?);
             if files.insert(path.clone(), item.to_yaml()?).is_some() {
                 return Err(format!("two resources would be written to {path}"));
             }

@@ -7,13 +7,20 @@
 //!
 //! Writing in place: a file whose items all came back untouched is not written; a file whose
 //! items were all removed is deleted; every other file is written from its items in index order.
+//!
+//! A package touches only itself: every read, write and delete goes through
+//! [`confined::Folder`], and a resource's file is where it was read from (a generated one's,
+//! next to its input), never what a path annotation inside a file says.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use lummo_krm::files::Entry;
+use lummo_krm::resource_list::annotations;
 use lummo_krm::results::{FileRef, KrmResult, Severity};
 use lummo_krm::{Item, ResourceList};
 
+use crate::confined::{Folder, RelativePath};
 use crate::ignore::Ignore;
 use crate::parallel;
 use crate::render;
@@ -23,6 +30,8 @@ pub struct Package {
     /// Relative path (with `/`) → what it held, to know later what changed.
     files: BTreeMap<String, FileState>,
     pub list: ResourceList,
+    /// What reading left out or did not believe (symlinks, FIFOs, path annotations).
+    pub warnings: Vec<KrmResult>,
 }
 
 struct FileState {
@@ -50,7 +59,7 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn find_kptfiles(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
     for entry in sorted_entries(dir)? {
-        if entry.is_dir() && !is_symlink(&entry) {
+        if Entry::of(&entry) == Some(Entry::Folder) {
             if entry.join("Kptfile").is_file() {
                 found.push(entry);
             } else {
@@ -68,18 +77,14 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
-fn is_symlink(path: &Path) -> bool {
-    path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())
+fn is_resource_file(relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or_default();
+    name == "Kptfile" || [".yaml", ".yml", ".json"].iter().any(|extension| name.ends_with(extension))
 }
 
-fn is_resource_file(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    name == "Kptfile" || path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-}
-
-/// An error about a file of the package (or one document of it).
-fn file_error(path: &str, index: Option<u32>, message: impl Into<String>) -> KrmResult {
-    let mut result = KrmResult::new(Severity::Error, message);
+/// A result about a file of the package (or one document of it).
+fn file_result(severity: Severity, path: &str, index: Option<u32>, message: impl Into<String>) -> KrmResult {
+    let mut result = KrmResult::new(severity, message);
     result.file = Some(FileRef { path: path.to_string(), index });
     result
 }
@@ -90,25 +95,35 @@ const NOT_A_RESOURCE: &str =
 impl Package {
     /// Reads the package at `root`; every unreadable file is reported, not only the first.
     pub fn read(root: &Path) -> Result<Package, Vec<KrmResult>> {
-        let ignore = Ignore::read(root);
-        let mut paths = Vec::new();
-        collect_files(root, root, &ignore, &mut paths).map_err(|e| vec![KrmResult::new(Severity::Error, e)])?;
-        let mut package = Package { files: BTreeMap::new(), list: ResourceList::new(lummo_krm::resource_list::Format::Stream) };
+        let folder = Folder::new(root);
+        let ignore = Ignore::read(&folder);
+        let wanted = |relative: &str, is_dir: bool| !ignore.matches(relative, is_dir) && (is_dir || is_resource_file(relative));
+        let (paths, skipped) = folder.files(&wanted).map_err(|e| vec![KrmResult::new(Severity::Error, e)])?;
+        let mut package = Package {
+            files: BTreeMap::new(),
+            list: ResourceList::new(lummo_krm::resource_list::Format::Stream),
+            warnings: skipped.into_iter().map(|s| file_result(Severity::Warning, &s.path, None, s.why)).collect(),
+        };
         let mut errors = Vec::new();
         let read = parallel::map(&paths, |relative| {
-            let bytes = std::fs::read(root.join(relative)).map_err(|e| format!("cannot read: {e}"))?;
-            ResourceList::read_file(relative, bytes).map_err(|e| e.to_string())
+            let bytes = folder.read(relative)?;
+            ResourceList::read_file(relative.as_str(), bytes).map_err(|e| e.to_string())
         });
         for (relative, read) in paths.into_iter().zip(read) {
+            let relative = relative.as_str().to_string();
             let items = match read {
                 Ok(read) => read,
                 Err(message) => {
-                    errors.push(file_error(&relative, None, message));
+                    errors.push(file_result(Severity::Error, &relative, None, message));
                     continue;
                 }
             };
-            for item in items.iter().filter(|item| item.api_version().is_empty() || item.kind().is_empty()) {
-                errors.push(file_error(&relative, item.file().and_then(|f| f.index), NOT_A_RESOURCE));
+            for item in &items {
+                let index = item.file().and_then(|f| f.index);
+                if item.api_version().is_empty() || item.kind().is_empty() {
+                    errors.push(file_result(Severity::Error, &relative, index, NOT_A_RESOURCE));
+                }
+                package.warnings.extend(untrusted_path(item, &relative));
             }
             package.files.insert(relative, FileState { items: items.len() });
             package.list.items.extend(items);
@@ -118,13 +133,14 @@ impl Package {
 
     /// The files to write and delete so the package's folder `root` holds the rendered items.
     pub fn changes(&self, root: &Path) -> Result<Changes, String> {
+        let folder = Folder::new(root);
         let mut by_file: BTreeMap<String, Vec<(u32, &Item)>> = BTreeMap::new();
         for item in &self.list.items {
             let Some(file) = item.file() else { return Err(format!("{} has no file to be written to", item.id())) };
             by_file.entry(file.path).or_default().push((file.index.unwrap_or(0), item));
         }
         let emptied = self.files.iter().filter(|(path, state)| state.items > 0 && !by_file.contains_key(*path));
-        let delete = emptied.map(|(path, _)| path.clone()).collect();
+        let delete = emptied.map(|(path, _)| RelativePath::new(path)).collect::<Result<_, _>>()?;
         let touched: Vec<(String, Vec<(u32, &Item)>)> = by_file
             .into_iter()
             .filter(|(path, items)| {
@@ -132,34 +148,30 @@ impl Package {
             })
             .collect();
         let texts = parallel::map(&touched, |(path, items)| {
+            let path = RelativePath::new(path)?;
             let mut items = items.clone();
             items.sort_by_key(|(index, _)| *index);
             let items: Vec<&Item> = items.into_iter().map(|(_, item)| item).collect();
-            let text = file_text(path, &items)?;
+            let text = file_text(path.as_str(), &items)?;
             // An edit that comes out as the bytes already there is no change.
-            let same = self.files.contains_key(path) && std::fs::read(root.join(path)).is_ok_and(|bytes| bytes == text.as_bytes());
-            Ok::<_, String>((!same).then(|| (path.clone(), text)))
+            let same = self.files.contains_key(path.as_str()) && folder.read(&path).is_ok_and(|bytes| bytes == text.as_bytes());
+            Ok::<_, String>((!same).then_some((path, text)))
         });
         let write = texts.into_iter().filter_map(Result::transpose).collect::<Result<_, _>>()?;
         Ok(Changes { write, delete })
     }
 }
 
-fn collect_files(root: &Path, dir: &Path, ignore: &Ignore, out: &mut Vec<String>) -> Result<(), String> {
-    for path in sorted_entries(dir)? {
-        let relative = path.strip_prefix(root).expect("below the root").to_string_lossy().replace('\\', "/");
-        if ignore.matches(&relative, path.is_dir()) {
-            continue;
-        }
-        if path.is_dir() {
-            if !is_symlink(&path) {
-                collect_files(root, &path, ignore, out)?;
-            }
-        } else if is_resource_file(&path) {
-            out.push(relative);
-        }
-    }
-    Ok(())
+/// A warning when a resource's path annotation names another file than the one it was read
+/// from: the annotation is the file's own word, so it is not followed (as kpt does, which sets
+/// it from where it read the file), and the resource stays where it is.
+fn untrusted_path(item: &Item, read_from: &str) -> Option<KrmResult> {
+    let keys = [annotations::PATH, annotations::INTERNAL_PATH];
+    let (key, said) = keys.iter().find_map(|key| item.annotation(key).filter(|said| *said != read_from).map(|said| (key, said)))?;
+    let message = format!(
+        "{key} says {said:?}, but the resource is in {read_from}: lummo ignores the annotation and keeps the resource, and what is generated from it, in the package where it was read"
+    );
+    Some(item.result(KrmResult::new(Severity::Warning, message)))
 }
 
 /// A file's new text: its items as a YAML stream, or as JSON for a `.json` file.
@@ -172,30 +184,22 @@ fn file_text(path: &str, items: &[&Item]) -> Result<String, String> {
 }
 
 /// Files to write and delete below a folder: what an in-place render does to a package, or
-/// `-o` to its output folder.
+/// `-o` to its output folder. Only paths inside the folder can be named.
 #[derive(Default, Debug)]
 pub struct Changes {
-    pub write: Vec<(String, String)>,
-    pub delete: Vec<String>,
+    pub write: Vec<(RelativePath, String)>,
+    pub delete: Vec<RelativePath>,
 }
 
 impl Changes {
     /// Writes and deletes the files below `root`, on every core (creating files is most of an
     /// in-place render's time).
     pub fn apply(&self, root: &Path) -> Result<(), String> {
-        let folders: BTreeSet<PathBuf> =
-            self.write.iter().filter_map(|(path, _)| root.join(path).parent().map(Path::to_path_buf)).collect();
-        for folder in folders.iter().filter(|f| !f.is_dir()) {
-            std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-        }
-        let written = parallel::map(&self.write, |(path, text)| {
-            let target = root.join(path);
-            std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))
-        });
+        let folder = Folder::new(root);
+        let written = parallel::map(&self.write, |(path, text)| folder.write(path, text));
         written.into_iter().collect::<Result<(), String>>()?;
         for path in &self.delete {
-            let target = root.join(path);
-            std::fs::remove_file(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+            folder.remove(path)?;
         }
         Ok(())
     }

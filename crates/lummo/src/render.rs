@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use lummo_krm::engine::run_pipeline;
 use lummo_krm::resource_list::annotations;
 use lummo_krm::results::{KrmResult, Report};
-use lummo_krm::{Function, Item};
+use lummo_krm::{Function, Item, files, names};
 
 use crate::kptfile;
 use crate::package::Package;
@@ -47,7 +47,9 @@ pub fn render(root: &Path, functions: &[&dyn Function]) -> Rendered {
         Err(results) => return Rendered { root: root.to_path_buf(), package: None, results },
     };
     let names: Vec<&str> = functions.iter().map(|f| f.about().name).collect();
-    let mut report = Report { results: kptfile::foreign_functions(&package.list, &names) };
+    let mut results = std::mem::take(&mut package.warnings);
+    results.extend(kptfile::foreign_functions(&package.list, &names));
+    let mut report = Report { results };
     run_pipeline(functions, &mut package.list, &mut report);
     Rendered { root: root.to_path_buf(), package: Some(package), results: report.results }
 }
@@ -105,11 +107,32 @@ pub fn stream<T: Deref<Target = Item> + Sync>(items: &[T]) -> Result<String, Str
     Ok(out)
 }
 
-/// `<kind>_<name>.yaml`, in a folder per namespace: one file per resource for `-o`.
-pub fn file_name(item: &Item) -> String {
-    let file = format!("{}_{}.yaml", item.kind().to_lowercase(), item.name());
+/// `<kind>_<name>.yaml`, in a folder per namespace: one file per resource for `-o`. The parts
+/// come from the resource, so each must be what Kubernetes allows it to be; none can hold a
+/// `/`, and the name is cut to fit a file name.
+pub fn file_name(item: &Item) -> Result<String, String> {
+    let bad = |field: &str, why: String| Err(format!("{}: {field}: {why}: no file can be named after it", item.id()));
+    let kind = item.kind();
+    if let Err(why) =
+        names::check_dns_label(&kind.to_lowercase()).and_then(|()| match kind.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            true => Ok(()),
+            false => Err(format!("{kind:?} does not start with a letter")),
+        })
+    {
+        return bad("kind", why);
+    }
+    if let Err(why) = names::check_path_segment_name(item.name()) {
+        return bad("metadata.name", why);
+    }
+    if item.name().chars().any(char::is_control) {
+        return bad("metadata.name", format!("{:?} holds a control character", item.name()));
+    }
+    let file = files::resource_file_name(&kind.to_lowercase(), item.name());
     match item.namespace() {
-        "" => file,
-        namespace => format!("{namespace}/{file}"),
+        "" => Ok(file),
+        namespace => match names::check_dns_label(namespace) {
+            Ok(()) => Ok(format!("{namespace}/{file}")),
+            Err(why) => bad("metadata.namespace", why),
+        },
     }
 }
