@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use crate::function::Function;
 use crate::input;
 use crate::ownership::{self, DECORATED_BY, GENERATED_BY};
+use crate::platform::{self, Platform};
 use crate::resource_list::{Item, ResourceId, ResourceList, annotations};
 use crate::results::Report;
 use crate::yaml::Node;
@@ -55,10 +56,24 @@ pub fn run_pipeline(functions: &[&dyn Function], list: &mut ResourceList, report
 
 /// [`run_pipeline`] with function configs beside the items (a process given a config file, or
 /// a ResourceList's functionConfig).
+/// The run's `LummoPlatform`, if any, is found first: each function gets its settings from it.
 pub fn run_pipeline_with_configs(functions: &[&dyn Function], list: &mut ResourceList, configs: &[Item], report: &mut Report) {
+    let checkpoint = report.checkpoint();
+    let platform = tracing::debug_span!("platform").in_scope(|| platform::find(&list.items, configs, report));
+    if report.errors_since(checkpoint) {
+        return;
+    }
+    if let Some(id) = platform.as_ref().and_then(Platform::item) {
+        // Like an input, the platform describes; it is never applied.
+        list.set_annotation(&HashSet::from([id]), annotations::LOCAL_CONFIG, "true");
+    }
     for function in functions {
         let checkpoint = report.checkpoint();
-        run_step(*function, list, configs, report);
+        let configured = platform.as_ref().and_then(|platform| function.with_platform(platform, report));
+        if report.errors_since(checkpoint) {
+            return;
+        }
+        run_step(configured.as_deref().unwrap_or(*function), list, configs, report);
         if report.errors_since(checkpoint) {
             return;
         }

@@ -8,6 +8,7 @@
 use crate::engine::{self, Decorator};
 use crate::input::{Input, InputKind};
 use crate::ownership::Generated;
+use crate::platform::Platform;
 use crate::resource_list::{Format, Item, ResourceList};
 use crate::results::{KrmResult, Report, Severity};
 use crate::yaml;
@@ -39,6 +40,14 @@ pub trait Function: Sync {
     /// Edits resources that functions generated (its own outputs included), after `generate`.
     /// Most functions only generate.
     fn decorate(&self, _inputs: &[Input], _resources: &mut Decorator, _report: &mut Report) {}
+
+    /// The function with its settings taken from the run's `LummoPlatform`, its values checked
+    /// (problems go to `report`, at their field of the platform). Called only when the run has
+    /// one; without one the function runs as it is, with its default settings. `None`: the
+    /// function has no platform settings.
+    fn with_platform(&self, _platform: &Platform, _report: &mut Report) -> Option<Box<dyn Function>> {
+        None
+    }
 }
 
 /// Everything a run produced, before it touches the process.

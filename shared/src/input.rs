@@ -239,6 +239,7 @@ pub const LUMMO_KINDS: &[&str] = &[
     "LummoSubscription",
     "PubsubTopic",
     "PubsubSubscription",
+    "LummoPlatform",
 ];
 
 /// apiVersions that are the Lummo group's for sure (the earlier `v1` is also core's).

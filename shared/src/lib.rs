@@ -3,6 +3,7 @@
 //! functions in one process (`engine.rs`), which `lummo` uses.
 
 pub mod cli;
+pub mod duration;
 pub mod engine;
 pub mod files;
 pub mod function;
@@ -12,6 +13,8 @@ pub mod labels;
 pub mod log;
 pub mod names;
 pub mod ownership;
+pub mod platform;
+pub mod quantity;
 pub mod resource_list;
 pub mod results;
 pub mod schema;

@@ -59,6 +59,20 @@ pub fn check_path_segment_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// A container port name (`IsValidPortName`, an IANA service name): at most 15 lowercase letters, digits and '-',
+/// with at least one letter.
+pub fn check_port_name(name: &str) -> Result<(), String> {
+    let chars_ok = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ok = !name.is_empty()
+        && name.len() <= 15
+        && chars_ok
+        && name.bytes().any(|b| b.is_ascii_lowercase())
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--");
+    if ok { Ok(()) } else { Err(format!("{name:?} is not a port name: up to 15 lowercase letters, digits and single '-', with a letter")) }
+}
+
 /// A stable 64-bit digest (FNV-1a) of some bytes, for names that must stay the same for the
 /// same content (a Job's name, a file name cut to fit).
 pub fn stable_hash(bytes: &[u8]) -> u64 {

@@ -7,18 +7,24 @@ use lummo_kinds::external_secrets::{DataFrom, ExternalSecret, ExternalSecretSpec
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-/// Platform conventions for reaching Vault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VaultSettings {
-    pub store_kind: &'static str,
-    pub store_name: &'static str,
-    pub refresh_interval: &'static str,
-}
+/// Platform conventions for reaching Vault: the External Secrets store and how often a
+/// Secret is refreshed (`spec.vault` of a LummoPlatform).
+pub type VaultSettings = lummo_platform::Vault;
 
-impl Default for VaultSettings {
-    fn default() -> VaultSettings {
-        VaultSettings { store_kind: "ClusterSecretStore", store_name: "vault", refresh_interval: "1h" }
-    }
+/// Checks the values of `spec.vault` with the rules of what they end up in.
+pub fn check_settings(platform: &crate::platform::Platform, report: &mut crate::Report) {
+    let vault = &platform.spec.vault;
+    platform.check(report, "spec.vault.store.name", crate::names::check_object_name(&vault.store.name));
+    let interval = &vault.refresh_interval;
+    let is_duration = crate::duration::is_go_duration(interval) && !interval.starts_with('-');
+    platform.check(
+        report,
+        "spec.vault.refreshInterval",
+        match is_duration {
+            true => Ok(()),
+            false => Err(format!("{interval:?} is not a duration: write it like 1h or 15m")),
+        },
+    );
 }
 
 /// A secret a workload reads: a Kubernetes Secret's name, or a Vault path.
@@ -77,8 +83,8 @@ pub fn external_secret(metadata: ObjectMeta, secret_name: &str, path: &str, sett
     ExternalSecret::new(
         metadata,
         ExternalSecretSpec {
-            refresh_interval: Some(settings.refresh_interval.into()),
-            secret_store_ref: Some(SecretStoreRef { kind: settings.store_kind.into(), name: settings.store_name.into() }),
+            refresh_interval: Some(settings.refresh_interval.clone()),
+            secret_store_ref: Some(SecretStoreRef { kind: settings.store.kind.as_str().into(), name: settings.store.name.clone() }),
             target: Target { name: Some(secret_name.into()), creation_policy: Some("Owner".into()) },
             data: Vec::new(),
             data_from: vec![DataFrom { extract: Some(Extract { key: path.into() }) }],

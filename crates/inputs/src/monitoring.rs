@@ -32,28 +32,10 @@ pub enum PortRef {
     Name(String),
 }
 
-/// How Prometheus metrics are collected: a platform choice, the same for every function that
-/// exposes metrics (monitoring for apps, pgbouncer for its exporter).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scraping {
-    /// Datadog's OpenMetrics autodiscovery annotations when Datadog is on, a PodMonitor otherwise.
-    Auto,
-    /// Always the Datadog agent, through autodiscovery annotations on the pod.
-    DatadogAnnotations,
-    /// Always a prometheus-operator PodMonitor.
-    PodMonitor,
-}
-
-impl Scraping {
-    /// Whether pods with (or without) Datadog are scraped through a PodMonitor.
-    pub fn by_pod_monitor(self, datadog: bool) -> bool {
-        match self {
-            Scraping::Auto => !datadog,
-            Scraping::DatadogAnnotations => false,
-            Scraping::PodMonitor => true,
-        }
-    }
-}
+/// How Prometheus metrics are collected: a platform choice (`spec.monitoring.scraping` of the
+/// LummoPlatform), the same for every function that exposes metrics (monitoring for apps,
+/// pgbouncer for its exporter).
+pub use lummo_platform::Scraping;
 
 /// Datadog autodiscovery of the OpenMetrics endpoint of one container: the pod annotation's
 /// key and its JSON value. `namespace` prefixes the metric names in Datadog.

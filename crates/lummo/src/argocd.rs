@@ -13,7 +13,7 @@ use std::process::{Command, ExitCode};
 use lummo_krm::Function;
 
 use crate::package::{self, Package};
-use crate::{kptfile, registry, render};
+use crate::{kptfile, platform, registry, render};
 
 /// `discover`: prints what makes the folder a Lummo application (a Kptfile, or a file with a
 /// Lummo input); ArgoCD takes any output as a match.
@@ -87,7 +87,7 @@ fn manifests() -> Result<String, String> {
 }
 
 fn with_lummo(root: &Path, functions: &[&dyn Function]) -> Result<String, String> {
-    let rendered = render::render(root, functions);
+    let rendered = render::render(root, functions, &platform::Source::default());
     let results = rendered.results_for_people();
     let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
     match (&rendered.package, rendered.has_errors()) {
@@ -95,6 +95,9 @@ fn with_lummo(root: &Path, functions: &[&dyn Function]) -> Result<String, String
         _ => Err(format!("{}: the render failed (see above)", root.display())),
     }
 }
+
+/// The file of kpt's copy of a package that holds the platform found above the package.
+const PLATFORM_COPY: &str = "lummo-platform.yaml";
 
 /// kpt renders a copy (the checkout stays as it is); its exec functions must be on PATH, and
 /// `image:` functions cannot run here (no container runtime in the sidecar).
@@ -105,9 +108,17 @@ fn with_kpt(root: &Path, package: &Package, foreign: &[lummo_krm::results::KrmRe
             root.display()
         ));
     }
+    let outside = platform::Source::default().outside_of(root, &package.list.items).map_err(|e| people(&e))?;
+    if outside.is_some() && root.join(PLATFORM_COPY).exists() {
+        return Err(format!("{}: the package has a file {PLATFORM_COPY}, where the platform from above it would go", root.display()));
+    }
     let copy = std::env::temp_dir().join(format!("lummo-argocd-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     copy_dir(root, &copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+    // kpt sees only the package: the platform from above it goes into the copy.
+    if let Some(platform) = outside {
+        std::fs::write(copy.join(PLATFORM_COPY), platform.to_yaml()?).map_err(|e| format!("{}: {e}", copy.display()))?;
+    }
     let rendered =
         Command::new("kpt").args(["fn", "render", "--allow-exec"]).arg(&copy).env("PATH", path_with_git_stand_in(&copy)?).output();
     let rendered = rendered.map_err(|e| format!("kpt: {e} (the package runs {} foreign function(s))", foreign.len()))?;

@@ -10,6 +10,7 @@ mod kptfile;
 mod output;
 mod package;
 mod parallel;
+mod platform;
 mod plugins;
 mod registry;
 mod render;
@@ -24,6 +25,8 @@ const HELP: &str = include_str!("../README.md");
 
 const USAGE: &str = "usage: lummo render [-o OUT | --in-place] DIR...   render packages with every Lummo function, print the manifests
        lummo check DIR...                          check the Lummo inputs of packages, write nothing
+       lummo platform [DIR]                        print the platform settings a render of DIR uses (defaults filled in)
+         (render, check and platform take --platform FILE: the LummoPlatform, instead of the nearest platform.yaml above)
        lummo fn NAME [ARGS...]                     run one function, in any of its modes (NAME --help)
        lummo functions [--kinds]                   list the functions, in pipeline order (with the kinds each reads)
        lummo install-plugins [DIR] [--uninstall]   install the functions as kustomize exec plugins
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("render") => render(&args[1..]),
         Some("check") => check(&args[1..]),
+        Some("platform") => show_platform(&args[1..]),
         Some("fn") => run_function(&args[1..]),
         Some("functions") => functions(&args[1..]),
         Some("install-plugins") => install_plugins(&args[1..]),
@@ -145,6 +149,7 @@ enum Destination {
 fn render(args: &[String]) -> ExitCode {
     let mut destination = Destination::Stdout;
     let mut dirs = Vec::new();
+    let mut source = platform::Source::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -153,6 +158,10 @@ fn render(args: &[String]) -> ExitCode {
                 None => return usage_error("-o needs a folder"),
             },
             "--in-place" => destination = Destination::InPlace,
+            "--platform" => match args.next() {
+                Some(file) => source.file = Some(file.into()),
+                None => return usage_error("--platform needs a file"),
+            },
             flag if flag.starts_with('-') => return usage_error(&format!("unknown option {flag}")),
             dir => dirs.push(PathBuf::from(dir)),
         }
@@ -160,7 +169,7 @@ fn render(args: &[String]) -> ExitCode {
     if dirs.is_empty() {
         return usage_error("name at least one package folder");
     }
-    let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
+    let Some(rendered) = render_dirs(&dirs, &source) else { return ExitCode::FAILURE };
     let _span = tracing::debug_span!("write").entered();
     let written = match destination {
         Destination::Stdout => output::print(&rendered),
@@ -176,15 +185,33 @@ fn render(args: &[String]) -> ExitCode {
     }
 }
 
-fn check(args: &[String]) -> ExitCode {
-    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
-        return usage_error(&format!("unknown option {flag}"));
+/// `--platform FILE` and the folders among `args`.
+fn platform_and_dirs(args: &[String]) -> Result<(platform::Source, Vec<PathBuf>), ExitCode> {
+    let mut source = platform::Source::default();
+    let mut dirs = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--platform" => match args.next() {
+                Some(file) => source.file = Some(file.into()),
+                None => return Err(usage_error("--platform needs a file")),
+            },
+            flag if flag.starts_with('-') => return Err(usage_error(&format!("unknown option {flag}"))),
+            dir => dirs.push(PathBuf::from(dir)),
+        }
     }
-    let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    Ok((source, dirs))
+}
+
+fn check(args: &[String]) -> ExitCode {
+    let (source, dirs) = match platform_and_dirs(args) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
     if dirs.is_empty() {
         return usage_error("name at least one package folder");
     }
-    let Some(rendered) = render_dirs(&dirs) else { return ExitCode::FAILURE };
+    let Some(rendered) = render_dirs(&dirs, &source) else { return ExitCode::FAILURE };
     let inputs: usize = rendered.iter().filter_map(|r| r.package.as_ref()).map(output::count_inputs).sum();
     eprintln!("lummo check: {} package(s), {inputs} Lummo input(s), no errors", rendered.len());
     ExitCode::SUCCESS
@@ -192,7 +219,7 @@ fn check(args: &[String]) -> ExitCode {
 
 /// Renders the packages of `dirs`, prints every result on stderr, and returns the renders when
 /// none has an error (all or nothing).
-fn render_dirs(dirs: &[PathBuf]) -> Option<Vec<render::Rendered>> {
+fn render_dirs(dirs: &[PathBuf], platform: &platform::Source) -> Option<Vec<render::Rendered>> {
     let mut roots = Vec::new();
     for dir in dirs {
         match package::discover(dir) {
@@ -205,7 +232,7 @@ fn render_dirs(dirs: &[PathBuf]) -> Option<Vec<render::Rendered>> {
     }
     let functions = registry::functions();
     let functions: Vec<&dyn lummo_krm::Function> = functions.iter().map(|f| f.as_ref()).collect();
-    let rendered = render::render_all(&roots, &functions);
+    let rendered = render::render_all(&roots, &functions, platform);
     let results: Vec<KrmResult> = rendered.iter().flat_map(render::Rendered::results_for_people).collect();
     let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
     let failed = rendered.iter().filter(|r| r.has_errors()).count();
@@ -215,4 +242,28 @@ fn render_dirs(dirs: &[PathBuf]) -> Option<Vec<render::Rendered>> {
         return None;
     }
     Some(rendered)
+}
+
+/// `platform [DIR] [--platform FILE]`: the LummoPlatform a render of DIR uses, every setting
+/// filled in (its own values, else the defaults), checked as a render checks it.
+fn show_platform(args: &[String]) -> ExitCode {
+    let (source, dirs) = match platform_and_dirs(args) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
+    let dir = match dirs.as_slice() {
+        [] => PathBuf::from("."),
+        [dir] => dir.clone(),
+        _ => return usage_error("platform takes one folder"),
+    };
+    match platform::effective(&dir, &source) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(results) => {
+            let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
+            ExitCode::FAILURE
+        }
+    }
 }

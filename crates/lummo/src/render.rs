@@ -5,14 +5,14 @@ use std::borrow::Cow;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use lummo_krm::engine::run_pipeline;
+use lummo_krm::engine::run_pipeline_with_configs;
 use lummo_krm::resource_list::annotations;
 use lummo_krm::results::{KrmResult, Report};
 use lummo_krm::{Function, Item, files, names};
 
-use crate::kptfile;
 use crate::package::Package;
 use crate::parallel;
+use crate::{kptfile, platform};
 
 /// One package after its render.
 pub struct Rendered {
@@ -39,24 +39,28 @@ impl Rendered {
     }
 }
 
-/// Renders one package with `functions`, in their order.
-pub fn render(root: &Path, functions: &[&dyn Function]) -> Rendered {
+/// Renders one package with `functions`, in their order, with the platform `platform` finds.
+pub fn render(root: &Path, functions: &[&dyn Function], platform: &platform::Source) -> Rendered {
     let _span = tracing::debug_span!("package", root = %root.display()).entered();
     let mut package = match tracing::debug_span!("read").in_scope(|| Package::read(root)) {
         Ok(package) => package,
+        Err(results) => return Rendered { root: root.to_path_buf(), package: None, results },
+    };
+    let configs = match platform.outside_of(root, &package.list.items) {
+        Ok(platform) => Vec::from_iter(platform),
         Err(results) => return Rendered { root: root.to_path_buf(), package: None, results },
     };
     let names: Vec<&str> = functions.iter().map(|f| f.about().name).collect();
     let mut results = std::mem::take(&mut package.warnings);
     results.extend(kptfile::foreign_functions(&package.list, &names));
     let mut report = Report { results };
-    run_pipeline(functions, &mut package.list, &mut report);
+    run_pipeline_with_configs(functions, &mut package.list, &configs, &mut report);
     Rendered { root: root.to_path_buf(), package: Some(package), results: report.results }
 }
 
 /// Renders every package, as many at once as there are cores; results keep the given order.
-pub fn render_all(roots: &[PathBuf], functions: &[&dyn Function]) -> Vec<Rendered> {
-    parallel::map(roots, |root| render(root, functions))
+pub fn render_all(roots: &[PathBuf], functions: &[&dyn Function], platform: &platform::Source) -> Vec<Rendered> {
+    parallel::map(roots, |root| render(root, functions, platform))
 }
 
 /// Annotations kpt and kustomize keep their bookkeeping in; none of them belongs in a cluster.

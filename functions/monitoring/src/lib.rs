@@ -22,6 +22,7 @@ use lummo_kinds::ObjectMeta;
 use lummo_kinds::prometheus::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 use lummo_krm::input::InputKind;
 use lummo_krm::names::check_label_value;
+use lummo_krm::platform::Platform;
 use lummo_krm::{About, Decorator, Function, Generated, Input, Report, ResourceList, labels};
 
 pub use settings::{Scraping, Settings};
@@ -69,6 +70,10 @@ struct Scrape {
 impl Function for Monitoring {
     fn about(&self) -> &'static About {
         &ABOUT
+    }
+
+    fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
+        Some(Box::new(Monitoring { settings: Settings::from_platform(platform, report) }))
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
@@ -194,13 +199,13 @@ impl Monitoring {
     /// name or number; by default the port named `metrics`).
     fn scrape(&self, input: &Input, monitoring: &MonitoringSpec, datadog: bool, first: &Workload, report: &mut Report) -> Option<Scrape> {
         let prometheus = monitoring.prometheus.as_ref()?;
-        let path = prometheus.endpoint.clone().unwrap_or_else(|| self.settings.default_endpoint.to_string());
+        let path = prometheus.endpoint.clone().unwrap_or_else(|| self.settings.default_endpoint.clone());
         if !path.starts_with('/') || path.contains(char::is_whitespace) {
             input.error(report, "spec.monitoring.prometheus.endpoint", format!("{path:?} is not a path: write it like /metrics"));
         }
         let containers = first.template.spec.as_ref().map(|p| p.containers.as_slice()).unwrap_or_default();
         let ports = containers.iter().flat_map(|c| c.ports.iter().flatten().map(move |p| (c, p)));
-        let wanted = prometheus.port.clone().unwrap_or_else(|| PortRef::Name(self.settings.default_port_name.to_string()));
+        let wanted = prometheus.port.clone().unwrap_or_else(|| PortRef::Name(self.settings.default_port_name.clone()));
         let found = ports.clone().find(|(_, p)| match &wanted {
             PortRef::Number(number) => p.container_port == i32::from(*number),
             PortRef::Name(name) => p.name.as_deref() == Some(name),

@@ -1,14 +1,17 @@
-//! Platform conventions of the monitoring function, in one place.
+//! The monitoring function's settings: the platform's (`spec.monitoring` of a LummoPlatform,
+//! defaults in `lummo-platform`), and the names Datadog defines, which are fixed.
 
 pub use lummo_inputs::monitoring::Scraping;
+use lummo_krm::platform::Platform;
+use lummo_krm::results::Report;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     pub scraping: Scraping,
     /// Scraped when `prometheus.endpoint` is not given.
-    pub default_endpoint: &'static str,
+    pub default_endpoint: String,
     /// The port scraped when `prometheus.port` is not given, if a container has it.
-    pub default_port_name: &'static str,
+    pub default_port_name: String,
     /// Datadog's unified service tags: labels on the workload and its pods.
     pub env_label: &'static str,
     pub service_label: &'static str,
@@ -21,12 +24,12 @@ pub struct Settings {
     pub service_name_variable: &'static str,
 }
 
-impl Default for Settings {
-    fn default() -> Settings {
+impl Settings {
+    pub fn new(platform: &lummo_platform::Monitoring) -> Settings {
         Settings {
-            scraping: Scraping::Auto,
-            default_endpoint: "/metrics",
-            default_port_name: "metrics",
+            scraping: platform.scraping,
+            default_endpoint: platform.metrics_path.clone(),
+            default_port_name: platform.metrics_port.clone(),
             env_label: "tags.datadoghq.com/env",
             service_label: "tags.datadoghq.com/service",
             version_label: "tags.datadoghq.com/version",
@@ -34,5 +37,27 @@ impl Default for Settings {
             apm_flag: ("ENABLE_APM_TRACING", "true"),
             service_name_variable: "SERVICE_NAME",
         }
+    }
+
+    /// The settings of a LummoPlatform, each value checked where it is written.
+    pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
+        let section = &platform.spec.monitoring;
+        platform.check(report, "spec.monitoring.metricsPath", check_metrics_path(&section.metrics_path));
+        platform.check(report, "spec.monitoring.metricsPort", lummo_krm::names::check_port_name(&section.metrics_port));
+        Settings::new(section)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings::new(&lummo_platform::Monitoring::default())
+    }
+}
+
+/// An HTTP path, as Prometheus and Datadog's OpenMetrics check put it after the port.
+fn check_metrics_path(path: &str) -> Result<(), String> {
+    match path.starts_with('/') && !path.contains(char::is_whitespace) {
+        true => Ok(()),
+        false => Err(format!("{path:?} is not an HTTP path: start it with '/', without spaces")),
     }
 }

@@ -14,6 +14,7 @@ use lummo_kinds::traefik::{
 };
 use lummo_krm::input::InputKind;
 use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value, check_object_name};
+use lummo_krm::platform::Platform;
 use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -118,6 +119,10 @@ impl Function for Networking {
         for (old, new) in renamed {
             input.warning(report, old, format!("is the earlier name of {new:?}: rename it"));
         }
+    }
+
+    fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
+        Some(Box::new(Networking { settings: Settings::from_platform(platform, report) }))
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
@@ -297,7 +302,7 @@ impl Networking {
         let mut generated = Vec::new();
 
         if !spec.routes.is_empty() {
-            let vpn = MiddlewareRef { name: s.vpn_middleware.name.into(), namespace: Some(s.vpn_middleware.namespace.into()) };
+            let vpn = MiddlewareRef { name: s.vpn_middleware.name.clone(), namespace: Some(s.vpn_middleware.namespace.clone()) };
             let routes = spec
                 .routes
                 .iter()
@@ -308,7 +313,7 @@ impl Networking {
                 })
                 .collect();
             let https = IngressRouteSpec {
-                entry_points: vec![s.https_entry_point.into()],
+                entry_points: vec![s.entry_points.https.clone()],
                 routes,
                 tls: Some(Tls { secret_name: names.tls_secret.clone() }),
             };
@@ -317,7 +322,7 @@ impl Networking {
             // Plain http on the same hosts only redirects: routes are always https.
             let redirect = MiddlewareRef { name: names.redirect.clone(), namespace: None };
             let http = IngressRouteSpec {
-                entry_points: vec![s.http_entry_point.into()],
+                entry_points: vec![s.entry_points.http.clone()],
                 routes: vec![Route::rule(hosts.clone(), vec![redirect], vec![ServiceRef::noop()])],
                 tls: None,
             };
@@ -331,7 +336,7 @@ impl Networking {
                 ServiceRef { scheme: Some("h2c".into()), pass_host_header: Some(true), ..ServiceRef::service_port(&spec.app, s.grpc_port) };
             let rule = format!("Host(`{}.{}`)", spec.app, s.internal_grpc_domain);
             let grpc = IngressRouteSpec {
-                entry_points: vec![s.grpc_entry_point.into()],
+                entry_points: vec![s.entry_points.grpc.clone()],
                 routes: vec![Route::rule(rule, Vec::new(), vec![service])],
                 tls: None,
             };
@@ -343,7 +348,7 @@ impl Networking {
                 Some(issuer) => {
                     IssuerRef { group: "cert-manager.io".into(), kind: format!("{:?}", issuer.kind), name: issuer.name.clone() }
                 }
-                None => IssuerRef { group: "cert-manager.io".into(), kind: s.issuer_kind.into(), name: s.issuer_name.into() },
+                None => IssuerRef { group: "cert-manager.io".into(), kind: s.issuer.kind.as_str().into(), name: s.issuer.name.clone() },
             };
             let certificate = CertificateSpec { secret_name: names.tls_secret.clone(), dns_names: spec.domains.clone(), issuer_ref };
             generated.push(Generated::new(index, &Certificate::new(metadata(&names.certificate), certificate)));

@@ -1,45 +1,67 @@
-//! Platform conventions of the networking function, in one place. The earlier implementation
-//! hard-coded these; they are defaults here, and inputs override what they are allowed to.
+//! The networking function's settings: the platform's (`spec.networking` of a LummoPlatform,
+//! defaults in `lummo-platform`), checked with the rules of what they end up in, and the port
+//! names it routes to, which are fixed because workloads names ports by them.
 
-/// A Traefik Middleware that lives in another namespace.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SharedMiddleware {
-    pub name: &'static str,
-    pub namespace: &'static str,
-}
+use lummo_krm::names;
+use lummo_krm::platform::Platform;
+use lummo_krm::results::Report;
+pub use lummo_platform::{EntryPoints, Issuer, IssuerKind, MiddlewareRef};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// Entry point for public https traffic.
-    pub https_entry_point: &'static str,
-    /// Entry point for plain http, which only redirects to https.
-    pub http_entry_point: &'static str,
-    /// Entry point for internal gRPC traffic (cleartext h2c inside the cluster network).
-    pub grpc_entry_point: &'static str,
+    pub entry_points: EntryPoints,
     /// gRPC routes answer on `<app>.<internal_grpc_domain>`.
-    pub internal_grpc_domain: &'static str,
+    pub internal_grpc_domain: String,
     /// The platform's IP allow-list middleware that admits VPN addresses only.
-    pub vpn_middleware: SharedMiddleware,
+    pub vpn_middleware: MiddlewareRef,
     /// Issuer of certificates unless an input names another.
-    pub issuer_kind: &'static str,
-    pub issuer_name: &'static str,
+    pub issuer: Issuer,
     /// Names of the Service ports routes go to (the convention workloads names ports by).
     pub http_port: &'static str,
     pub grpc_port: &'static str,
 }
 
-impl Default for Settings {
-    fn default() -> Settings {
+impl Settings {
+    pub fn new(platform: &lummo_platform::Networking) -> Settings {
         Settings {
-            https_entry_point: "websecure",
-            http_entry_point: "web",
-            grpc_entry_point: "web",
-            internal_grpc_domain: "internal.bukukas.k8s",
-            vpn_middleware: SharedMiddleware { name: "vpn-only", namespace: "traefik" },
-            issuer_kind: "ClusterIssuer",
-            issuer_name: "letsencrypt",
+            entry_points: platform.entry_points.clone(),
+            internal_grpc_domain: platform.internal_grpc_domain.clone(),
+            vpn_middleware: platform.vpn_middleware.clone(),
+            issuer: platform.issuer.clone(),
             http_port: lummo_inputs::ports::HTTP,
             grpc_port: lummo_inputs::ports::GRPC,
         }
+    }
+
+    /// The settings of a LummoPlatform, each value checked where it is written.
+    pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
+        let section = &platform.spec.networking;
+        let at = |field: &str| format!("spec.networking.{field}");
+        for (field, entry_point) in
+            [("https", &section.entry_points.https), ("http", &section.entry_points.http), ("grpc", &section.entry_points.grpc)]
+        {
+            platform.check(report, &at(&format!("entryPoints.{field}")), check_entry_point(entry_point));
+        }
+        platform.check(report, &at("internalGrpcDomain"), names::check_dns_subdomain(&section.internal_grpc_domain));
+        platform.check(report, &at("vpnMiddleware.name"), names::check_object_name(&section.vpn_middleware.name));
+        platform.check(report, &at("vpnMiddleware.namespace"), names::check_dns_label(&section.vpn_middleware.namespace));
+        platform.check(report, &at("issuer.name"), names::check_object_name(&section.issuer.name));
+        Settings::new(section)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings::new(&lummo_platform::Networking::default())
+    }
+}
+
+/// Traefik names entry points in its static configuration: any name works there, but one
+/// with other characters than letters, digits, `-` and `_` cannot be written in its CLI flags
+/// or environment variables, so none is allowed here.
+fn check_entry_point(name: &str) -> Result<(), String> {
+    match !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        true => Ok(()),
+        false => Err(format!("{name:?} is not an entry point name: use letters, digits, '-' and '_'")),
     }
 }

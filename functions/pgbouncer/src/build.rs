@@ -168,11 +168,11 @@ impl Pgbouncer {
         });
         Container {
             name: s.pooler_container.into(),
-            image: Some(s.image.into()),
+            image: Some(s.image.clone()),
             ports: Some(vec![port(s.port_name, s.port)]),
             env_from: Some(env_from),
             env,
-            resources: Some(resources(s.pooler_requests)),
+            resources: Some(resources(&s.pooler_requests)),
             readiness_probe: Some(tcp(s.readiness)),
             liveness_probe: Some(tcp(s.liveness)),
             lifecycle: Some(Lifecycle { pre_stop: Some(pre_stop), ..Lifecycle::default() }),
@@ -204,10 +204,10 @@ impl Pgbouncer {
         ];
         Container {
             name: s.exporter_container.into(),
-            image: Some(s.exporter_image.into()),
+            image: Some(s.exporter_image.clone()),
             ports: Some(vec![port(s.exporter_port_name, s.exporter_port)]),
             env: Some(env),
-            resources: Some(resources(s.exporter_requests)),
+            resources: Some(resources(&s.exporter_requests)),
             readiness_probe: Some(tcp_probe(s.exporter_port_name, s.exporter_probe)),
             liveness_probe: Some(tcp_probe(s.exporter_port_name, s.exporter_probe)),
             security_context: Some(container_security()),
@@ -235,10 +235,10 @@ fn port(name: &str, number: i32) -> ContainerPort {
     ContainerPort { name: Some(name.into()), container_port: number, protocol: Some("TCP".into()), ..ContainerPort::default() }
 }
 
-fn resources(requests: Requests) -> ResourceRequirements {
+fn resources(requests: &Requests) -> ResourceRequirements {
     let requested =
-        BTreeMap::from([("cpu".to_string(), Quantity(requests.cpu.into())), ("memory".to_string(), Quantity(requests.memory.into()))]);
-    let limits = BTreeMap::from([("memory".to_string(), Quantity(requests.memory.into()))]);
+        BTreeMap::from([("cpu".to_string(), Quantity(requests.cpu.clone())), ("memory".to_string(), Quantity(requests.memory.clone()))]);
+    let limits = BTreeMap::from([("memory".to_string(), Quantity(requests.memory.clone()))]);
     ResourceRequirements { requests: Some(requested), limits: Some(limits), ..ResourceRequirements::default() }
 }
 

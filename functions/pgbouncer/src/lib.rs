@@ -21,6 +21,7 @@ use lummo_kinds::external_secrets::ExternalSecret;
 use lummo_krm::input::InputKind;
 use lummo_krm::names::check_dns_label;
 use lummo_krm::ownership::GENERATED_BY;
+use lummo_krm::platform::Platform;
 use lummo_krm::vault::{self, SecretSource, VaultRef};
 use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList};
 use schemars::JsonSchema;
@@ -97,6 +98,10 @@ struct Plan<'a> {
 impl Function for Pgbouncer {
     fn about(&self) -> &'static About {
         &ABOUT
+    }
+
+    fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
+        Some(Box::new(Pgbouncer { settings: Settings::from_platform(platform, report) }))
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {

@@ -1,23 +1,23 @@
-//! Platform conventions of the pgbouncer function, in one place, with the earlier
-//! implementation's values where they were sound (the README says where they were not).
+//! The pgbouncer function's settings: the platform's (`spec.pgbouncer`, and the scraping choice
+//! and Vault store of `spec.monitoring` and `spec.vault`, of a LummoPlatform; defaults in
+//! `lummo-platform`), and what is fixed because bitnami's image defines it (its user, its
+//! folders, its variables) or because the app finds the pooler by it (the port, the names).
 
 use lummo_inputs::monitoring::Scraping;
-use lummo_krm::vault::VaultSettings;
+use lummo_krm::platform::Platform;
+use lummo_krm::results::Report;
+use lummo_krm::vault::{self, VaultSettings};
 
 /// Requests of one container. Memory is limited to its request, as workloads does for apps;
 /// CPU is not limited, because pgbouncer is single-threaded and a CPU limit only throttles it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Requests {
-    pub cpu: &'static str,
-    pub memory: &'static str,
-}
+pub use lummo_platform::Requests;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// The pooler's image, pinned (bitnami's PgBouncer, configured through environment variables).
-    pub image: &'static str,
+    pub image: String,
     /// The Prometheus exporter sidecar's image, pinned.
-    pub exporter_image: &'static str,
+    pub exporter_image: String,
     pub pooler_container: &'static str,
     pub exporter_container: &'static str,
     /// The port pgbouncer listens on, the Service's port, and the port's name on both.
@@ -59,11 +59,12 @@ pub struct Settings {
     pub vault: VaultSettings,
 }
 
-impl Default for Settings {
-    fn default() -> Settings {
+impl Settings {
+    pub fn new(platform: &lummo_platform::PlatformSpec) -> Settings {
+        let section = &platform.pgbouncer;
         Settings {
-            image: "gcr.io/beecash-prod/pgbouncer:bitnami-1.17.0-debian-11-r7",
-            exporter_image: "spreaker/prometheus-pgbouncer-exporter:2.1.1",
+            image: section.image.clone(),
+            exporter_image: section.exporter_image.clone(),
             pooler_container: "pgbouncer",
             exporter_container: "prometheus-pgbouncer-exporter",
             port: 6432,
@@ -71,7 +72,7 @@ impl Default for Settings {
             exporter_port: 9127,
             exporter_port_name: "metrics",
             metrics_path: "/metrics",
-            replicas: 2,
+            replicas: section.replicas,
             max_surge: 2,
             pdb_max_unavailable: 1,
             run_as_user: 1001,
@@ -81,8 +82,8 @@ impl Default for Settings {
                 ("pgbouncer-logs", "/opt/bitnami/pgbouncer/logs"),
                 ("tmp", "/tmp"),
             ],
-            pooler_requests: Requests { cpu: "50m", memory: "128Mi" },
-            exporter_requests: Requests { cpu: "10m", memory: "64Mi" },
+            pooler_requests: section.pooler_requests.clone(),
+            exporter_requests: section.exporter_requests.clone(),
             pre_stop_sleep_seconds: 15,
             readiness: (5, 10, 6),
             liveness: (60, 10, 3),
@@ -91,8 +92,27 @@ impl Default for Settings {
             address_host_key: "PGBOUNCER_HOST",
             address_port_key: "PGBOUNCER_PORT",
             reloader_annotation: "reloader.stakater.com/auto",
-            scraping: Scraping::Auto,
-            vault: VaultSettings::default(),
+            scraping: platform.monitoring.scraping,
+            vault: platform.vault.clone(),
         }
+    }
+
+    /// The settings of a LummoPlatform, each value checked where it is written.
+    pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
+        let section = &platform.spec.pgbouncer;
+        platform.check(report, "spec.pgbouncer.image", lummo_krm::image::check_image(&section.image));
+        platform.check(report, "spec.pgbouncer.exporterImage", lummo_krm::image::check_image(&section.exporter_image));
+        for (field, requests) in [("poolerRequests", &section.pooler_requests), ("exporterRequests", &section.exporter_requests)] {
+            platform.check(report, &format!("spec.pgbouncer.{field}.cpu"), lummo_krm::quantity::check_quantity(&requests.cpu));
+            platform.check(report, &format!("spec.pgbouncer.{field}.memory"), lummo_krm::quantity::check_quantity(&requests.memory));
+        }
+        vault::check_settings(platform, report);
+        Settings::new(&platform.spec)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings::new(&lummo_platform::PlatformSpec::default())
     }
 }

@@ -22,6 +22,7 @@ use lummo_kinds::config_connector::{
     PubSubTopic, PubSubTopicSpec, ResourceRef, RetryPolicy,
 };
 use lummo_krm::input::InputKind;
+use lummo_krm::platform::Platform;
 use lummo_krm::yaml::{Node, Value};
 use lummo_krm::{About, Function, Generated, Input, Report, ResourceList};
 use schemars::JsonSchema;
@@ -147,6 +148,10 @@ impl Function for Pubsub {
         for (path, message) in migrate(&mut input.node) {
             input.warning(report, &path, message);
         }
+    }
+
+    fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
+        Some(Box::new(Pubsub { settings: Settings::from_platform(platform, report) }))
     }
 
     fn generate(&self, inputs: &[Input], _resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
@@ -298,7 +303,14 @@ impl Pubsub {
         {
             check.error("spec.project", message);
         }
-        let project = project.unwrap_or_else(|| self.settings.project_of(env)).to_string();
+        let project = match project.or_else(|| self.settings.project_of(env)) {
+            Some(project) => project.to_string(),
+            None => {
+                let env = env.map_or_else(|| "no env".to_string(), |env| format!("env {env:?}"));
+                check.error("spec.project", format!("the platform has no GCP project for {env} (spec.pubsub.projects of the LummoPlatform has neither it nor default): name one here"));
+                String::new()
+            }
+        };
         let number = number.or_else(|| self.settings.project_number_of(&project));
         (project, number)
     }

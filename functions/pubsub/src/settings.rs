@@ -1,7 +1,13 @@
-//! Platform conventions of the pubsub function, and Pub/Sub's own limits, in one place. The
-//! defaults are the earlier implementation's constants.
+//! The pubsub function's settings: the platform's (`spec.pubsub` of a LummoPlatform, defaults
+//! in `lummo-platform`), the defaults of what a subscription leaves out (the earlier
+//! implementation's constants), and Pub/Sub's own limits.
 
+use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
+
+use lummo_krm::platform::Platform;
+use lummo_krm::results::Report;
+use lummo_platform::PerEnv;
 
 /// When an idle subscription is deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,13 +39,11 @@ pub struct DeadLetterSubscription {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
-    /// GCP project of each `env`.
-    pub projects: &'static [(&'static str, &'static str)],
-    /// GCP project of any other `env`, or none.
-    pub default_project: &'static str,
+    /// GCP project of each `env`, and of any other under `default` (if there is one).
+    pub projects: PerEnv<String>,
     /// Project numbers by project id, for the Pub/Sub service agent's grants. Keyed by project,
     /// not by env, so an input that overrides `project` never gets another project's number.
-    pub project_numbers: &'static [(&'static str, u64)],
+    pub project_numbers: BTreeMap<String, u64>,
     /// Appended to a topic's name for its dead-letter topic and that topic's subscription.
     pub dead_letter_suffix: &'static str,
     pub subscription_defaults: SubscriptionDefaults,
@@ -60,10 +64,15 @@ pub struct Grant {
 
 impl Default for Settings {
     fn default() -> Settings {
+        Settings::new(&lummo_platform::Pubsub::default())
+    }
+}
+
+impl Settings {
+    pub fn new(platform: &lummo_platform::Pubsub) -> Settings {
         Settings {
-            projects: &[("prod", "tokko-production")],
-            default_project: "beecash-staging",
-            project_numbers: &[],
+            projects: platform.projects.clone(),
+            project_numbers: platform.project_numbers.clone(),
             dead_letter_suffix: ".dlx",
             subscription_defaults: SubscriptionDefaults {
                 ack_deadline_seconds: 10,
@@ -82,17 +91,26 @@ impl Default for Settings {
             subscriber: Grant { role: "roles/pubsub.subscriber", member_suffix: "-pubsub-subscriber" },
         }
     }
-}
 
-impl Settings {
-    /// The GCP project of an input's `env`.
-    pub fn project_of(&self, env: Option<&str>) -> &'static str {
-        let known = self.projects.iter().find(|(name, _)| Some(*name) == env);
-        known.map_or(self.default_project, |(_, project)| project)
+    /// The settings of a LummoPlatform, each value checked where it is written.
+    pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
+        let section = &platform.spec.pubsub;
+        for (env, project) in &section.projects.0 {
+            platform.check(report, &format!("spec.pubsub.projects.{env}"), crate::check_project_id(project));
+        }
+        for project in section.project_numbers.keys() {
+            platform.check(report, &format!("spec.pubsub.projectNumbers.{project}"), crate::check_project_id(project));
+        }
+        Settings::new(section)
+    }
+
+    /// The GCP project of an input's `env`, if the platform has one for it.
+    pub fn project_of(&self, env: Option<&str>) -> Option<&str> {
+        self.projects.of(env).map(String::as_str)
     }
 
     pub fn project_number_of(&self, project: &str) -> Option<u64> {
-        self.project_numbers.iter().find(|(id, _)| *id == project).map(|(_, number)| *number)
+        self.project_numbers.get(project).copied()
     }
 }
 

@@ -43,7 +43,8 @@ fn a_second_run_changes_nothing() {
 /// `spec.projectNumber`, and only to inputs in that project.
 #[test]
 fn project_numbers_from_the_settings() {
-    let pubsub = Pubsub { settings: Settings { project_numbers: &[("beecash-staging", 123_456_789_012)], ..Settings::default() } };
+    let pubsub =
+        Pubsub { settings: Settings { project_numbers: [("beecash-staging".to_string(), 123_456_789_012)].into(), ..Settings::default() } };
     let input = std::fs::read(cases().join("readme-example/input.yaml")).unwrap();
     let outcome = lummo_krm::process(&pubsub, input, None);
     assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);

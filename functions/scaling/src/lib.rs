@@ -23,6 +23,7 @@ use lummo_kinds::keda::{
 };
 use lummo_krm::input::InputKind;
 use lummo_krm::ownership::GENERATED_FROM;
+use lummo_krm::platform::Platform;
 use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
 
 pub use settings::{PubsubAuth, Settings};
@@ -42,6 +43,10 @@ pub struct Scaling {
 impl Function for Scaling {
     fn about(&self) -> &'static About {
         &ABOUT
+    }
+
+    fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
+        Some(Box::new(Scaling { settings: Settings::from_platform(platform, report) }))
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
@@ -161,9 +166,9 @@ impl Scaling {
     }
 
     fn authentication_ref(&self, app: &str) -> AuthenticationRef {
-        let name = match self.settings.pubsub_auth {
+        let name = match &self.settings.pubsub_auth {
             PubsubAuth::WorkloadIdentity => trigger_auth_name(app, &self.settings),
-            PubsubAuth::Existing(name) => name.to_string(),
+            PubsubAuth::Existing(name) => name.clone(),
         };
         AuthenticationRef { name, kind: None }
     }

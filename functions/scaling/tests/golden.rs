@@ -41,7 +41,7 @@ fn a_second_run_changes_nothing() {
 fn existing_credentials_replace_workload_identity() {
     let scaling = Scaling {
         settings: scaling::Settings {
-            pubsub_auth: scaling::PubsubAuth::Existing("keda-trigger-auth-gcp-credentials"),
+            pubsub_auth: scaling::PubsubAuth::Existing("keda-trigger-auth-gcp-credentials".into()),
             ..Default::default()
         },
     };

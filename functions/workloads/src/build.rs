@@ -21,7 +21,6 @@ use crate::checks::{
     check_duration, check_schedule, check_time_zone, content_hash, int32_field, int64_field, latency_seconds, object_name_problem,
 };
 use crate::pod::{self, Pod, PodInput};
-use crate::settings::DefaultStep;
 use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, Scalar, StrategySpec};
 use crate::templates::Templates;
 use crate::{CRON_JOB, JOB, Workloads};
@@ -148,7 +147,7 @@ pub fn server(
                     strategy: Some(DeploymentStrategy {
                         type_: Some("RollingUpdate".into()),
                         rolling_update: Some(RollingUpdateDeployment {
-                            max_surge: Some(IntOrString::String(settings.rolling_max_surge.into())),
+                            max_surge: Some(int_or_percent(&settings.rolling_max_surge)),
                             max_unavailable: Some(IntOrString::Int(0)),
                         }),
                     }),
@@ -204,32 +203,21 @@ fn canary(
             }
             let mut built = Vec::new();
             for (i, step) in steps.iter().enumerate() {
-                let path = format!("spec.strategy.steps[{i}]");
-                match (step.weight, &step.pause) {
-                    (Some(weight), None) => match i32::try_from(weight).ok().filter(|w| (0..=100).contains(w)) {
-                        Some(weight) => built.push(CanaryStep::SetWeight(weight)),
-                        None => input.error(report, &format!("{path}.weight"), format!("must be between 0 and 100, got {weight}")),
-                    },
-                    (None, Some(pause)) if pause == "manual" => built.push(CanaryStep::Pause(Pause::default())),
-                    (None, Some(pause)) => match check_duration(pause) {
-                        Ok(()) => built.push(CanaryStep::Pause(Pause { duration: Some(IntOrString::String(pause.clone())) })),
-                        Err(message) => input.error(report, &format!("{path}.pause"), message),
-                    },
-                    _ => input.error(report, &path, "must be either {weight: <0-100>} or {pause: <duration or manual>}"),
+                match canary_step(step.weight, step.pause.as_deref()) {
+                    Ok(step) => built.push(step),
+                    Err((field, message)) => input.error(report, &format!("spec.strategy.steps[{i}]{field}"), message),
                 }
             }
             built
         }
-        None => {
-            let defaults = if spec.env.as_deref() == Some(settings.prod_env) { settings.prod_canary_steps } else { settings.canary_steps };
-            defaults
-                .iter()
-                .map(|step| match step {
-                    DefaultStep::Weight(weight) => CanaryStep::SetWeight(i32::from(*weight)),
-                    DefaultStep::Pause(duration) => CanaryStep::Pause(Pause { duration: Some(IntOrString::String((*duration).into())) }),
-                })
-                .collect()
-        }
+        // The platform's steps were checked when it was read.
+        None => settings
+            .canary_steps
+            .of(spec.env.as_deref())
+            .into_iter()
+            .flatten()
+            .filter_map(|s| canary_step(s.weight, s.pause.as_deref()).ok())
+            .collect(),
     };
     let templates = match (&strategy.analysis, pod) {
         (Some(analysis), Some(pod)) => analysis_templates(workloads, input, spec, &analysis.datadog, pod, report),
@@ -238,9 +226,35 @@ fn canary(
     let analysis = (!templates.is_empty()).then(|| BackgroundAnalysis {
         templates: templates.iter().map(|t| TemplateRef { template_name: t.metadata.name.clone().unwrap_or_default() }).collect(),
         // Start measuring once the canary has taken traffic, never past the last step.
-        starting_step: i32::try_from(settings.analysis_starting_step.min(steps.len().saturating_sub(1))).ok().filter(|s| *s > 0),
+        starting_step: Some(settings.analysis.starting_step.min(i32::try_from(steps.len().saturating_sub(1)).unwrap_or(i32::MAX)))
+            .filter(|s| *s > 0),
     });
     Some((CanaryStrategy { steps, analysis }, templates))
+}
+
+/// A count as a number, a percentage as a string: the API takes a string only as a percentage.
+fn int_or_percent(text: &str) -> IntOrString {
+    match text.parse::<i32>() {
+        Ok(count) => IntOrString::Int(count),
+        Err(_) => IntOrString::String(text.to_string()),
+    }
+}
+
+/// One canary step, `{weight: 30}` or `{pause: 5m | manual}`, as an input or the platform
+/// writes it; or the field (`.weight`, `.pause`, or the step itself) and what is wrong with it.
+pub fn canary_step(weight: Option<i64>, pause: Option<&str>) -> Result<CanaryStep, (&'static str, String)> {
+    match (weight, pause) {
+        (Some(weight), None) => match i32::try_from(weight).ok().filter(|w| (0..=100).contains(w)) {
+            Some(weight) => Ok(CanaryStep::SetWeight(weight)),
+            None => Err((".weight", format!("must be between 0 and 100, got {weight}"))),
+        },
+        (None, Some("manual")) => Ok(CanaryStep::Pause(Pause::default())),
+        (None, Some(pause)) => match check_duration(pause) {
+            Ok(()) => Ok(CanaryStep::Pause(Pause { duration: Some(IntOrString::String(pause.to_string())) })),
+            Err(message) => Err((".pause", message)),
+        },
+        _ => Err(("", "must be either {weight: <0-100>} or {pause: <duration or manual>}".to_string())),
+    }
 }
 
 /// One AnalysisTemplate per threshold, with the app's values written in (no cluster-wide
@@ -315,10 +329,10 @@ fn analysis_templates(
         .map(|(name, query, limit)| {
             let metric = Metric {
                 name: name.into(),
-                interval: settings.analysis_interval.into(),
-                failure_limit: settings.analysis_failure_limit,
+                interval: settings.analysis.interval.clone(),
+                failure_limit: settings.analysis.failure_limit,
                 success_condition: format!("default(result, 0) <= {limit}"),
-                provider: MetricProvider { datadog: DatadogMetric { interval: settings.datadog_query_window.into(), query } },
+                provider: MetricProvider { datadog: DatadogMetric { interval: settings.analysis.query_window.clone(), query } },
             };
             AnalysisTemplate::new(metadata(input, &format!("{}-{name}", spec.app), &labels), AnalysisTemplateSpec { metrics: vec![metric] })
         })

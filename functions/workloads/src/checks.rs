@@ -3,6 +3,7 @@
 //! names, durations, cron schedules, time zones and the names of generated objects.
 
 use lummo_krm::names::{check_dns_label, check_dns_subdomain};
+pub use lummo_krm::quantity::{check_quantity, quantity_less};
 use lummo_krm::schema::did_you_mean;
 
 // ---------------------------------------------------------------------------------------------
@@ -26,208 +27,11 @@ pub fn int64_field(value: i64, min: i64) -> Result<i64, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Quantities
-
-const BINARY_SUFFIXES: [(&str, u32); 6] = [("Ki", 10), ("Mi", 20), ("Gi", 30), ("Ti", 40), ("Pi", 50), ("Ei", 60)];
-const DECIMAL_SUFFIXES: [(&str, i64); 10] =
-    [("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18)];
-
-/// A quantity taken apart: `digits` × 10^`exp10` × 2^`exp2` (`1.5Gi` is 15 × 10^-1 × 2^30).
-struct Parsed {
-    digits: String,
-    exp10: i64,
-    exp2: u32,
-}
-
-fn parse_quantity(text: &str) -> Option<Parsed> {
-    let number_end = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, suffix) = text.split_at(number_end);
-    if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-        return None;
-    }
-    let (int, fraction) = number.split_once('.').unwrap_or((number, ""));
-    let mut exp10 = -i64::try_from(fraction.len()).ok()?;
-    let mut exp2 = 0;
-    if let Some((_, e)) = BINARY_SUFFIXES.iter().find(|(s, _)| *s == suffix) {
-        exp2 = *e;
-    } else if let Some((_, e)) = DECIMAL_SUFFIXES.iter().find(|(s, _)| *s == suffix) {
-        exp10 += e;
-    } else {
-        let exponent = suffix.strip_prefix(['e', 'E'])?;
-        let unsigned = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        exp10 = exp10.checked_add(exponent.parse::<i64>().ok()?)?;
-    }
-    Some(Parsed { digits: format!("{int}{fraction}"), exp10, exp2 })
-}
-
-/// A Kubernetes resource quantity: `250m`, `0.5`, `1Gi`, `512Mi`, `1e3` (`512MB` is not one).
-pub fn check_quantity(text: &str) -> Result<(), String> {
-    match parse_quantity(text) {
-        Some(_) => Ok(()),
-        None => Err(format!("{text:?} is not a quantity: write it like 250m, 0.5, 512Mi or 2Gi")),
-    }
-}
-
-/// The quantity in billionths, rounded up as the API server rounds (`0.1n` is `1n`); `None`
-/// when it is not a quantity or more than 128 bits can count.
-fn quantity_nanos(text: &str) -> Option<u128> {
-    let parsed = parse_quantity(text)?;
-    let digits = parsed.digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return Some(0);
-    }
-    let value = digits.parse::<u128>().ok()?.checked_mul(1u128.checked_shl(parsed.exp2)?)?;
-    let scale = parsed.exp10.checked_add(9)?;
-    match u32::try_from(scale) {
-        Ok(up) => value.checked_mul(10u128.checked_pow(up)?),
-        // Below a billionth: what is left rounds up to one.
-        Err(_) => Some(u32::try_from(-scale).ok().and_then(|down| 10u128.checked_pow(down)).map_or(1, |d| value.div_ceil(d))),
-    }
-}
-
-/// The quantity as a float, for the quantities too large to count exactly.
-fn quantity_f64(text: &str) -> Option<f64> {
-    let parsed = parse_quantity(text)?;
-    let mantissa: f64 = parsed.digits.parse().ok()?;
-    let exp10 = i32::try_from(parsed.exp10.clamp(-400, 400)).ok()?;
-    Some(mantissa * 10f64.powi(exp10) * 2f64.powi(i32::try_from(parsed.exp2).ok()?))
-}
-
-/// Whether quantity `low` is less than `high` (both valid), compared by value as the API server
-/// compares a limit with its request: `1Gi` is not less than `1073741824`, `0.1` not less than `100m`.
-pub fn quantity_less(low: &str, high: &str) -> bool {
-    match (quantity_nanos(low), quantity_nanos(high)) {
-        (Some(low), Some(high)) => low < high,
-        _ => matches!((quantity_f64(low), quantity_f64(high)), (Some(low), Some(high)) if low < high),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Ports, images, environment variables
 
-/// A container port name (IANA service name): at most 15 lowercase letters, digits and '-',
-/// with at least one letter.
-pub fn check_port_name(name: &str) -> Result<(), String> {
-    let chars_ok = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let ok = !name.is_empty()
-        && name.len() <= 15
-        && chars_ok
-        && name.bytes().any(|b| b.is_ascii_lowercase())
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && !name.contains("--");
-    if ok { Ok(()) } else { Err(format!("{name:?} is not a port name: up to 15 lowercase letters, digits and single '-', with a letter")) }
-}
+pub use lummo_krm::names::check_port_name;
 
-/// An image reference as the container runtime parses it (the distribution reference grammar):
-/// `[registry[:port]/]repository[:tag][@digest]`. The repository is lowercase (only the tag and
-/// the registry's host may have upper case); a digest is `sha256:` and 64 lowercase hex digits
-/// (or sha384, sha512).
-pub fn check_image(image: &str) -> Result<(), String> {
-    if image.trim() != image {
-        return Err(format!("{image:?} has spaces around it: remove them"));
-    }
-    if image.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("{image:?} is not an image reference: it contains a space"));
-    }
-    let (name_and_tag, digest) = match image.split_once('@') {
-        Some((name, digest)) => (name, Some(digest)),
-        None => (image, None),
-    };
-    if let Some(digest) = digest {
-        let hex = match digest.split_once(':') {
-            Some(("sha256", hex)) => (hex.len() == 64).then_some(hex),
-            Some(("sha384", hex)) => (hex.len() == 96).then_some(hex),
-            Some(("sha512", hex)) => (hex.len() == 128).then_some(hex),
-            _ => None,
-        };
-        if !hex.is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))) {
-            return Err(format!("{image:?} has an invalid digest {digest:?}: write it as sha256: and 64 lowercase hex digits"));
-        }
-    }
-    let after_slash = name_and_tag.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match name_and_tag[after_slash..].rfind(':') {
-        Some(i) => (&name_and_tag[..after_slash + i], Some(&name_and_tag[after_slash + i + 1..])),
-        None => (name_and_tag, None),
-    };
-    if let Some(tag) = tag {
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let ok = tag.len() <= 128 && tag.bytes().next().is_some_and(word) && tag.bytes().all(|b| word(b) || b == b'.' || b == b'-');
-        if !ok {
-            return Err(format!(
-                "{image:?} has an invalid tag {tag:?}: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"
-            ));
-        }
-    }
-    if name.len() > 255 {
-        return Err(format!("{image:?} is not an image reference: its name is longer than 255 characters"));
-    }
-    // The first part names a registry when it looks like a host (as `docker pull` decides).
-    let (registry, repository) = match name.split_once('/') {
-        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" || first.bytes().any(|b| b.is_ascii_uppercase()) => {
-            (Some(first), rest)
-        }
-        _ => (None, name),
-    };
-    if let Some(registry) = registry
-        && !is_registry(registry)
-    {
-        return Err(format!("{image:?} has an invalid registry {registry:?}: write it like registry.example.com or localhost:5000"));
-    }
-    if repository.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err(format!("{image:?}: the repository {repository:?} must be lowercase (only the tag may have upper case)"));
-    }
-    if repository.is_empty() || !repository.split('/').all(is_path_component) {
-        return Err(format!(
-            "{image:?} is not an image reference: the repository {repository:?} takes lowercase letters and digits, \
-             with single '.', '_', '__' or dashes between them, in parts separated by '/'"
-        ));
-    }
-    Ok(())
-}
-
-/// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`: lowercase words with single separators between them.
-fn is_path_component(part: &str) -> bool {
-    let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    part.starts_with(word)
-        && part.ends_with(word)
-        && part.split(word).filter(|s| !s.is_empty()).all(|sep| matches!(sep, "." | "_" | "__") || sep.bytes().all(|b| b == b'-'))
-}
-
-/// `host[:port]`: dot-separated labels of letters, digits and '-' (or `[IPv6]`), and a port.
-fn is_registry(registry: &str) -> bool {
-    let (host, port) = match registry.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(':') && (host.starts_with('[') == host.ends_with(']')) => (host, Some(port)),
-        _ => (registry, None),
-    };
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        Some(ipv6) => !ipv6.is_empty() && ipv6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':'),
-        None => host.split('.').all(|label| {
-            !label.is_empty()
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        }),
-    };
-    port_ok && host_ok
-}
-
-/// Why an image is not pinned to a version, if it is not: no tag, or `latest` (a digest pins
-/// it either way).
-pub fn unpinned_image(image: &str) -> Option<&'static str> {
-    if image.contains('@') {
-        return None;
-    }
-    match lummo_krm::image::tag(image).as_str() {
-        "latest" if image.ends_with(":latest") => Some("is tagged latest"),
-        "latest" => Some("has no tag"),
-        _ => None,
-    }
-}
+pub use lummo_krm::image::{check_image, unpinned_image};
 
 /// An environment variable name as the API server takes it (Kubernetes 1.33: printable ASCII
 /// without '=').
@@ -274,56 +78,7 @@ pub fn latency_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Whether `text` is a Go duration as `time.ParseDuration` reads it (`@every` takes one):
-/// `1h30m`, `90s`, `1.5h`, `300ms`, `-1s`, `0`; units ns, us (µs), ms, s, m, h; at most
-/// 2^63-1 nanoseconds.
-pub fn is_go_duration(text: &str) -> bool {
-    const LIMIT: u64 = 1 << 63;
-    let negative = text.starts_with('-');
-    let mut rest = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if rest == "0" {
-        return true;
-    }
-    if rest.is_empty() {
-        return false;
-    }
-    let mut total: u64 = 0;
-    while !rest.is_empty() {
-        let int_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        let (int, after) = rest.split_at(int_end);
-        let (fraction, after) = match after.strip_prefix('.') {
-            Some(after) => after.split_at(after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len())),
-            None => ("", after),
-        };
-        if int.is_empty() && fraction.is_empty() {
-            return false;
-        }
-        let unit_end = after.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(after.len());
-        let (unit, next) = after.split_at(unit_end);
-        let scale: u64 = match unit {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return false,
-        };
-        let whole = if int.is_empty() { Some(0) } else { int.parse::<u64>().ok().filter(|v| *v <= LIMIT) };
-        let Some(mut value) = whole.filter(|v| *v <= LIMIT / scale).map(|v| v * scale) else { return false };
-        if !fraction.is_empty() {
-            // As Go does: a float is nanosecond-accurate for fractions of the largest unit.
-            let part: f64 = format!("0.{fraction}").parse().unwrap_or(0.0);
-            value = value.saturating_add((part * scale as f64) as u64);
-        }
-        match total.checked_add(value) {
-            Some(sum) if value <= LIMIT && sum <= LIMIT => total = sum,
-            _ => return false,
-        }
-        rest = next;
-    }
-    negative || total < LIMIT
-}
+pub use lummo_krm::duration::is_go_duration;
 
 // ---------------------------------------------------------------------------------------------
 // Cron schedules
@@ -540,67 +295,6 @@ mod tests {
     }
 
     #[test]
-    fn quantities() {
-        for ok in ["250m", "0.5", "1", "512Mi", "2Gi", "1e3", "1.5G", "100n", "5u", ".5", "1E-3"] {
-            assert!(check_quantity(ok).is_ok(), "{ok}");
-        }
-        for bad in ["512MB", "", "abc", "1.2.3", "m", ".", "1e", "-1", "1 Gi"] {
-            assert!(check_quantity(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn quantities_compare_by_value() {
-        assert!(quantity_less("256Mi", "512Mi") && !quantity_less("512Mi", "256Mi"));
-        assert!(!quantity_less("1Gi", "1073741824") && !quantity_less("1073741824", "1Gi"));
-        assert!(!quantity_less("0.1", "100m") && !quantity_less("100m", "0.1"));
-        assert!(quantity_less("999m", "1") && quantity_less("1G", "1Gi") && quantity_less("500M", "0.5Gi"));
-        assert!(quantity_less("1e3", "2k") && !quantity_less("1e3", "1k"));
-        // Below a billionth rounds up to one, as the API server rounds.
-        assert!(!quantity_less("0.1n", "1n") && quantity_less("0", "0.1n"));
-        // Beyond 128 bits: compared as floats.
-        assert!(quantity_less("1e30", "1e40") && !quantity_less("1e40", "1e30"));
-    }
-
-    #[test]
-    fn images() {
-        for ok in [
-            "python:3.12",
-            "registry.example.com:5000/team/app:1.2.3",
-            "registry.example.com/foobar:1.4.2-RC_1",
-            "localhost/app",
-            "Registry.Example.com/app:1",
-            "a/b__c/d-e--f.g:latest",
-            "[::1]:5000/app:1",
-            &format!("app@sha256:{}", "a".repeat(64)),
-            &format!("app:1.0@sha256:{}", "0123456789abcdef".repeat(4)),
-        ] {
-            assert_eq!(check_image(ok), Ok(()), "{ok}");
-        }
-        let error = |image: &str| check_image(image).unwrap_err();
-        assert_eq!(error(" app:1"), "\" app:1\" has spaces around it: remove them");
-        assert_eq!(error("my app:1"), "\"my app:1\" is not an image reference: it contains a space");
-        assert_eq!(
-            error("registry.example.com/MyApp:1"),
-            "\"registry.example.com/MyApp:1\": the repository \"MyApp\" must be lowercase (only the tag may have upper case)"
-        );
-        assert_eq!(error("MyApp"), "\"MyApp\": the repository \"MyApp\" must be lowercase (only the tag may have upper case)");
-        assert!(error("app@sha256:abc").contains("invalid digest"));
-        assert!(error(&format!("app@sha256:{}", "A".repeat(64))).contains("invalid digest"));
-        assert!(error("app:.1").contains("invalid tag") && error("app:").contains("invalid tag"));
-        assert!(error("app:1:2").contains("takes lowercase letters"));
-        for bad in ["-app", "app-", "a..b", "a/", "/a", "a//b", "a___b"] {
-            assert!(error(bad).contains("takes lowercase letters"), "{bad}");
-        }
-        assert!(error("bad_host.com/app").contains("invalid registry"));
-        assert_eq!(unpinned_image("app"), Some("has no tag"));
-        assert_eq!(unpinned_image("registry.example.com:5000/app"), Some("has no tag"));
-        assert_eq!(unpinned_image("app:latest"), Some("is tagged latest"));
-        assert_eq!(unpinned_image("app:1"), None);
-        assert_eq!(unpinned_image(&format!("app@sha256:{}", "a".repeat(64))), None);
-    }
-
-    #[test]
     fn environment_variable_names() {
         for ok in ["LOG_LEVEL", "my.var", "MY-VAR", "1ST", "a b", "~"] {
             assert!(check_env_name(ok).is_ok(), "{ok}");
@@ -610,17 +304,6 @@ mod tests {
         }
         assert!(is_portable_env_name("LOG_LEVEL") && is_portable_env_name("_x1"));
         assert!(!is_portable_env_name("MY-VAR") && !is_portable_env_name("1ST") && !is_portable_env_name("my.var"));
-    }
-
-    #[test]
-    fn go_durations() {
-        for ok in ["1h30m", "90s", "1.5h", "300ms", "-1s", "+5m", "0", "1us", "1µs", "1μs", "1ns", ".5s", "1.s", "2562047h"] {
-            assert!(is_go_duration(ok), "{ok}");
-        }
-        for bad in ["", "1", "1d", "1h ", " 1h", "h", ".s", "1.5", "00", "9223372036854775808ns", "2562048h", "1H", "1h-1m"] {
-            assert!(!is_go_duration(bad), "{bad}");
-        }
-        assert!(is_go_duration("-9223372036854775808ns"));
     }
 
     #[test]

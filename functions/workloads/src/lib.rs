@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use lummo_inputs::{ports, workload};
 use lummo_krm::input::InputKind;
+use lummo_krm::platform::Platform;
 use lummo_krm::yaml::{Node, Value};
 use lummo_krm::{About, Function, Generated, Input, Report, ResourceList};
 
@@ -53,6 +54,10 @@ impl Function for Workloads {
         for (path, message) in migrate(&mut input.node) {
             input.warning(report, &path, message);
         }
+    }
+
+    fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
+        Some(Box::new(Workloads { settings: Settings::from_platform(platform, report) }))
     }
 
     fn generate(&self, inputs: &[Input], _resources: &ResourceList, report: &mut Report) -> Vec<Generated> {

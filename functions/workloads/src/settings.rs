@@ -1,33 +1,25 @@
-//! Platform conventions of the workloads function, in one place, with the values the earlier
-//! implementation used where it had them.
+//! The workloads function's settings: the platform's (`spec.workloads` and `spec.vault` of a
+//! LummoPlatform, defaults in `lummo-platform`), checked as the controllers would, and what
+//! stays fixed because it is another tool's API (Reloader's annotation) or a choice the
+//! generated objects depend on (where `/tmp` is, the restart and concurrency policies, the
+//! port names probes look for).
 
-use lummo_krm::vault::VaultSettings;
-
-/// A canary step as the platform writes it by default.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DefaultStep {
-    Weight(u8),
-    Pause(&'static str),
-}
+use lummo_krm::platform::Platform;
+use lummo_krm::results::Report;
+use lummo_krm::vault::{self, VaultSettings};
+use lummo_platform::{Analysis, CanaryStep, PerEnv};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
-    /// `spec.env` value that gets the cautious canary.
-    pub prod_env: &'static str,
-    /// Canary steps for `env: prod` (30%, wait 5m, 60%, wait 10m, 100%).
-    pub prod_canary_steps: &'static [DefaultStep],
-    /// Canary steps elsewhere: straight to 100%.
-    pub canary_steps: &'static [DefaultStep],
-    /// Background analysis starts at this step (after the first pause of the prod steps),
-    /// or at the last step of shorter lists.
-    pub analysis_starting_step: usize,
-    /// How often and how many times analysis measures before it fails a rollout.
-    pub analysis_interval: &'static str,
-    pub analysis_failure_limit: i32,
-    /// The window each Datadog query looks at.
-    pub datadog_query_window: &'static str,
+    /// Canary steps of a server whose input names none, per `env` (by default: for `prod`
+    /// 30%, wait 5m, 60%, wait 10m, 100%; elsewhere straight to 100%).
+    pub canary_steps: PerEnv<Vec<CanaryStep>>,
+    /// When background analysis starts (after the first pause of the prod steps, or at the
+    /// last step of shorter lists), how often it measures, how many failures abort, and the
+    /// window each Datadog query looks at.
+    pub analysis: Analysis,
     /// Extra pods a rolling Deployment update may start (`maxUnavailable` is always 0).
-    pub rolling_max_surge: &'static str,
+    pub rolling_max_surge: String,
     /// Stakater Reloader's annotation: restart pods when their ConfigMaps or Secrets change.
     pub reloader_annotation: &'static str,
     /// Pods a voluntary disruption may take down at once.
@@ -47,26 +39,58 @@ pub struct Settings {
     pub vault: VaultSettings,
 }
 
-impl Default for Settings {
-    fn default() -> Settings {
-        use DefaultStep::*;
+impl Settings {
+    pub fn new(platform: &lummo_platform::PlatformSpec) -> Settings {
+        let section = &platform.workloads;
         Settings {
-            prod_env: "prod",
-            prod_canary_steps: &[Weight(30), Pause("5m"), Weight(60), Pause("10m"), Weight(100)],
-            canary_steps: &[Weight(100)],
-            analysis_starting_step: 2,
-            analysis_interval: "3m",
-            analysis_failure_limit: 3,
-            datadog_query_window: "5m",
-            rolling_max_surge: "25%",
+            canary_steps: section.canary_steps.clone(),
+            analysis: section.analysis.clone(),
+            rolling_max_surge: section.rolling_max_surge.clone(),
             reloader_annotation: "reloader.stakater.com/auto",
-            pdb_max_unavailable: 1,
+            pdb_max_unavailable: section.pdb_max_unavailable,
             tmp_mount: "/tmp",
             default_probe_ports: &[lummo_inputs::ports::HTTP, lummo_inputs::ports::GRPC],
-            default_startup_failure_threshold: 30,
+            default_startup_failure_threshold: section.startup_failure_threshold,
             job_restart_policy: "Never",
             cron_concurrency_policy: "Forbid",
-            vault: VaultSettings::default(),
+            vault: platform.vault.clone(),
         }
+    }
+
+    /// The settings of a LummoPlatform, each value checked where it is written.
+    pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
+        let section = &platform.spec.workloads;
+        for (env, steps) in &section.canary_steps.0 {
+            if steps.is_empty() {
+                platform.check(report, &format!("spec.workloads.canarySteps.{env}"), Err("must list at least one step".into()));
+            }
+            for (i, step) in steps.iter().enumerate() {
+                if let Err((field, message)) = crate::build::canary_step(step.weight, step.pause.as_deref()) {
+                    platform.check(report, &format!("spec.workloads.canarySteps.{env}[{i}]{field}"), Err(message));
+                }
+            }
+        }
+        let analysis = &section.analysis;
+        for (field, duration) in [("interval", &analysis.interval), ("queryWindow", &analysis.query_window)] {
+            platform.check(report, &format!("spec.workloads.analysis.{field}"), crate::checks::check_duration(duration));
+        }
+        platform.check(report, "spec.workloads.rollingMaxSurge", check_int_or_percent(&section.rolling_max_surge));
+        vault::check_settings(platform, report);
+        Settings::new(&platform.spec)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings::new(&lummo_platform::PlatformSpec::default())
+    }
+}
+
+/// An IntOrString of a rolling update: a count (`2`) or a percentage (`25%`).
+fn check_int_or_percent(text: &str) -> Result<(), String> {
+    let digits = text.strip_suffix('%').unwrap_or(text);
+    match !digits.is_empty() && digits.len() <= 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        true => Ok(()),
+        false => Err(format!("{text:?} is neither a count nor a percentage: write it like 1 or 25%")),
     }
 }
