@@ -197,3 +197,27 @@ fn a_platform_as_the_function_config_counts() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("kind: Issuer\n      name: team-ca\n"), "{}", stdout(&output));
 }
+
+/// An overlay patches the platform like any resource: how one environment or cluster gets
+/// other values (the inputs overlaid with kustomize, then rendered, as environments/ does).
+#[test]
+fn an_overlay_patches_the_platform() {
+    let root = scratch("platform-overlay");
+    let base = root.join("base");
+    copy_dir(&example("networking"), &base);
+    std::fs::remove_file(base.join("Kptfile")).unwrap();
+    std::fs::copy(example("platform/platform.yaml"), base.join("platform.yaml")).unwrap();
+    let resources = "resources: [platform.yaml, networking.yaml, app/deployment.yaml, app/service.yaml]\n";
+    std::fs::write(base.join("kustomization.yaml"), resources).unwrap();
+    let overlay = root.join("staging");
+    std::fs::create_dir_all(&overlay).unwrap();
+    let patch = "resources: [../base]\npatches:\n- target: {kind: LummoPlatform}\n  patch: |\n    - {op: replace, path: /spec/networking/issuer/name, value: letsencrypt-staging}\n";
+    std::fs::write(overlay.join("kustomization.yaml"), patch).unwrap();
+    let inputs = Command::new("kubectl").args(["kustomize"]).arg(&overlay).output().unwrap();
+    assert!(inputs.status.success(), "{}", stderr(&inputs));
+    std::fs::create_dir_all(root.join("out")).unwrap();
+    std::fs::write(root.join("out/inputs.yaml"), &inputs.stdout).unwrap();
+    let rendered = lummo(&["render", "out"], &root);
+    assert!(rendered.status.success(), "{}", stderr(&rendered));
+    assert!(stdout(&rendered).contains("    name: letsencrypt-staging\n"), "{}", stdout(&rendered));
+}
