@@ -5,7 +5,10 @@
 //! the same types. Function crates depend on this crate, never on each other. Pub/Sub's naming
 //! rule is here too: `scaling` reads subscriptions that `pubsub` declares.
 
+pub mod canary;
+pub mod datadog;
 pub mod monitoring;
+pub mod networking;
 pub mod ports;
 pub mod pubsub;
 pub mod scaling;

@@ -40,9 +40,30 @@ pub struct RolloutStrategy {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CanaryStrategy {
+    /// The Service Argo Rollouts points at the canary's pods (traffic routing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canary_service: Option<String>,
+    /// The Service Argo Rollouts points at the stable pods (traffic routing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stable_service: Option<String>,
     pub steps: Vec<CanaryStep>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis: Option<BackgroundAnalysis>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_routing: Option<TrafficRouting>,
+}
+
+/// How weights become shares of requests instead of shares of pods.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TrafficRouting {
+    pub traefik: TraefikTrafficRouting,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TraefikTrafficRouting {
+    /// The TraefikService whose weights Argo Rollouts sets at each step.
+    pub weighted_traefik_service_name: String,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -83,7 +104,14 @@ pub struct Metric {
     pub name: String,
     pub interval: String,
     pub failure_limit: i32,
+    /// Inconclusive measurements tolerated before the metric, and so the rollout, is
+    /// inconclusive (paused for a person).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inconclusive_limit: Option<i32>,
     pub success_condition: String,
+    /// With both conditions, a measurement that meets neither is inconclusive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_condition: Option<String>,
     pub provider: MetricProvider,
 }
 

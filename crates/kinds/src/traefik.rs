@@ -20,6 +20,40 @@ crate::resource!(
     MiddlewareSpec
 );
 
+crate::resource!(
+    /// A service of Traefik's own: here, a weighted round robin over two Services, whose
+    /// weights Argo Rollouts sets during a canary.
+    TraefikService,
+    "traefik.io",
+    "v1alpha1",
+    TraefikServiceSpec
+);
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TraefikServiceSpec {
+    pub weighted: Weighted,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Weighted {
+    pub services: Vec<WeightedService>,
+}
+
+/// A Kubernetes Service's port in a weighted round robin. No weight is written: Argo Rollouts
+/// sets them, and a weight in the manifest would be a difference ArgoCD undoes mid-rollout.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WeightedService {
+    pub name: String,
+    pub port: IntOrString,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pass_host_header: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressRouteSpec {
@@ -70,6 +104,11 @@ impl ServiceRef {
     /// A Kubernetes Service's port, by name.
     pub fn service_port(name: &str, port: &str) -> ServiceRef {
         ServiceRef { name: name.into(), kind: None, port: Some(IntOrString::String(port.into())), scheme: None, pass_host_header: None }
+    }
+
+    /// A TraefikService of the namespace (a weighted one, say).
+    pub fn traefik_service(name: &str) -> ServiceRef {
+        ServiceRef { name: name.into(), kind: Some("TraefikService".into()), port: None, scheme: None, pass_host_header: None }
     }
 
     /// Traefik's built-in service that answers nothing: for routes whose middleware responds

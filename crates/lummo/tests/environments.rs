@@ -177,6 +177,7 @@ const PUBSUB_PROD: &[(&str, &str)] = &[
 
 const ROLLOUT: &str = "Rollout/payments-api";
 const ANALYSIS: &str = "AnalysisTemplate/payments-api-error-rate";
+const TRAFFIC: &str = "AnalysisTemplate/payments-api-traffic";
 const SCALED: &str = "ScaledObject/payments-api";
 const CERTIFICATE: &str = "Certificate/payments-api";
 const HTTPS: &str = "IngressRoute/payments-api-https";
@@ -196,7 +197,11 @@ fn query(env: &str) -> Json {
     json!(format!("per_minute(sum:trace.http.request.errors{{service:payments-api,env:{env},version:2.3.0}}.as_count())"))
 }
 
-/// staging against dev: the env (Datadog tags and queries; the canary stays one step, the
+fn traffic_query(env: &str) -> Json {
+    json!(format!("sum:trace.http.request.hits{{service:payments-api,env:{env},version:2.3.0}}.as_count()"))
+}
+
+/// staging against dev: the env (Datadog tags and queries; the
 /// project stays beecash-staging), the most pods, the domain, and the `staging-` prefix.
 fn inputs_staging() -> Expected {
     Expected {
@@ -205,6 +210,7 @@ fn inputs_staging() -> Expected {
             change(ROLLOUT, ENV_LABEL, json!("dev"), json!("staging")),
             change(ROLLOUT, POD_ENV_LABEL, json!("dev"), json!("staging")),
             change(ANALYSIS, QUERY, query("dev"), query("staging")),
+            change(TRAFFIC, QUERY, traffic_query("dev"), traffic_query("staging")),
             change(SCALED, "/spec/maxReplicaCount", json!(2), json!(4)),
             change(CERTIFICATE, "/spec/dnsNames/0", json!("payments.dev.example.com"), json!("payments.staging.example.com")),
             change(
@@ -248,9 +254,8 @@ fn inputs_staging() -> Expected {
     }
 }
 
-/// prod against dev: the env (Datadog tags and queries, the cautious canary with its analysis
-/// from step 2, the project tokko-production and its number), the scaling bounds, the domain,
-/// and no prefix.
+/// prod against dev: the env (Datadog tags and queries, the project tokko-production and its
+/// number), the scaling bounds, the domain, and no prefix.
 fn inputs_prod() -> Expected {
     let prod_agent = json!("serviceAccount:service-210987654321@gcp-sa-pubsub.iam.gserviceaccount.com");
     let dev_agent = json!("serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com");
@@ -259,18 +264,8 @@ fn inputs_prod() -> Expected {
         changed: vec![
             change(ROLLOUT, ENV_LABEL, json!("dev"), json!("prod")),
             change(ROLLOUT, POD_ENV_LABEL, json!("dev"), json!("prod")),
-            change(
-                ROLLOUT,
-                "/spec/strategy/canary/steps",
-                json!([{"setWeight": 100}]),
-                json!([
-                    {"setWeight": 30}, {"pause": {"duration": "5m"}},
-                    {"setWeight": 60}, {"pause": {"duration": "10m"}},
-                    {"setWeight": 100},
-                ]),
-            ),
-            added(ROLLOUT, "/spec/strategy/canary/analysis/startingStep", json!(2)),
             change(ANALYSIS, QUERY, query("dev"), query("prod")),
+            change(TRAFFIC, QUERY, traffic_query("dev"), traffic_query("prod")),
             change(SCALED, "/spec/minReplicaCount", json!(1), json!(3)),
             change(SCALED, "/spec/maxReplicaCount", json!(2), json!(12)),
             change(CERTIFICATE, "/spec/dnsNames/0", json!("payments.dev.example.com"), json!("payments.example.com")),
@@ -331,6 +326,7 @@ fn inputs_overlays_render_every_environment_and_differ_from_dev_exactly_as_they_
     // What dev renders, so that the comparisons below cover every object.
     let expected_dev: BTreeSet<&str> = [
         "AnalysisTemplate/payments-api-error-rate",
+        "AnalysisTemplate/payments-api-traffic",
         "Certificate/payments-api",
         "IAMPolicyMember/dev-ledger.payments-refunded-pubsub-subscriber",
         "IAMPolicyMember/dev-payments.refunded.dlx-pubsub-publisher",
@@ -345,10 +341,16 @@ fn inputs_overlays_render_every_environment_and_differ_from_dev_exactly_as_they_
         "Rollout/payments-api",
         "ScaledObject/payments-api",
         "Service/payments-api",
+        "Service/payments-api-canary",
+        "Service/payments-api-stable",
+        "TraefikService/payments-api-weighted",
     ]
     .into();
     assert_eq!(dev.keys().map(String::as_str).collect::<BTreeSet<_>>(), expected_dev);
-    assert_eq!(dev[ROLLOUT].pointer("/spec/strategy/canary/steps"), Some(&json!([{"setWeight": 100}])), "dev's canary");
+    // With an analysis, every environment's canary gives it the 12 minutes it needs.
+    let steps =
+        json!([{"setWeight": 30}, {"pause": {"duration": "5m"}}, {"setWeight": 60}, {"pause": {"duration": "15m"}}, {"setWeight": 100}]);
+    assert_eq!(dev[ROLLOUT].pointer("/spec/strategy/canary/steps"), Some(&steps), "dev's canary");
     assert_eq!(dev[TOPIC].pointer(PROJECT), Some(&json!("beecash-staging")));
     assert_differences("inputs: staging against dev", dev, &rendered["staging"], &inputs_staging());
     assert_differences("inputs: prod against dev", dev, &rendered["prod"], &inputs_prod());

@@ -58,6 +58,10 @@ impl<T> PerEnv<T> {
 pub struct Workloads {
     /// Canary steps of a server whose input names none, per `env`.
     pub canary_steps: PerEnv<Vec<CanaryStep>>,
+    /// Canary steps of a server with a Datadog analysis whose input names none, per `env`:
+    /// their pauses from the analysis's starting step on must give it the time it needs to
+    /// fail a bad canary (`interval × (failureLimit + 1)`).
+    pub analysis_canary_steps: PerEnv<Vec<CanaryStep>>,
     /// The background analysis of a canary.
     pub analysis: Analysis,
     /// Extra pods a rolling Deployment update may start: a number or a percentage.
@@ -76,6 +80,12 @@ impl Default for Workloads {
         let prod = vec![S::weight(30), S::pause("5m"), S::weight(60), S::pause("10m"), S::weight(100)];
         Workloads {
             canary_steps: PerEnv::from([("prod", prod), (PerEnv::<()>::DEFAULT, vec![S::weight(100)])]),
+            // From step 2 on, 15 minutes: the 12 the default analysis needs (3m × 4), and a
+            // margin for Datadog's ingestion delay.
+            analysis_canary_steps: PerEnv::from([(
+                PerEnv::<()>::DEFAULT,
+                vec![S::weight(30), S::pause("5m"), S::weight(60), S::pause("15m"), S::weight(100)],
+            )]),
             analysis: Analysis::default(),
             rolling_max_surge: "25%".into(),
             pdb_max_unavailable: 1,
@@ -196,6 +206,10 @@ impl Scraping {
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Networking {
+    /// Route a Rollout's canary by requests (Argo Rollouts' Traefik traffic routing: a stable
+    /// and a canary Service and a weighted TraefikService), so that its weights are shares of
+    /// requests rather than of pods. Needs Argo Rollouts' Traefik support (built in).
+    pub canary_traffic_routing: bool,
     /// Who signs certificates, unless an input names another.
     pub issuer: Issuer,
     /// Traefik's entry points, by what they carry.
@@ -209,6 +223,7 @@ pub struct Networking {
 impl Default for Networking {
     fn default() -> Networking {
         Networking {
+            canary_traffic_routing: true,
             issuer: Issuer { kind: IssuerKind::ClusterIssuer, name: "letsencrypt".into() },
             entry_points: EntryPoints::default(),
             internal_grpc_domain: "internal.bukukas.k8s".into(),

@@ -6,6 +6,8 @@
 //! `output.yaml` (stdout) and `stderr.txt` (exit code and stderr). `BLESS=1 cargo test`
 //! rewrites the expectations; review every changed line before committing.
 
+pub mod cross;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -84,6 +86,8 @@ pub fn validate_outputs(manifest_dir: &str, outputs: &[PathBuf]) {
     for (i, path) in outputs.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
         let Ok(list) = lummo_krm::ResourceList::read(text.into_bytes()) else { continue };
+        let problems = cross::check(&list.items);
+        assert!(problems.is_empty(), "{}: the objects do not work together:\n{}", path.display(), problems.join("\n"));
         for (j, item) in list.items.iter().enumerate() {
             let yaml = lummo_krm::yaml::to_yaml(&item.node().to_json()).unwrap();
             std::fs::write(scratch.join(format!("{i:03}-{j:03}.yaml")), yaml).unwrap();
@@ -177,6 +181,15 @@ pub fn kpt_render_ok(binary: &str, dir: &Path) {
 /// Validates a folder of manifests (local config skipped), panicking with the report.
 pub fn validate_dir(manifest_dir: &str, dir: &Path) {
     run_ok(Command::new(validator(manifest_dir)).arg(dir));
+    let mut items = Vec::new();
+    for (_, text) in read_tree(dir).into_iter().filter(|(path, _)| path.ends_with(".yaml") || path.ends_with(".yml")) {
+        // Files that hold no resources (a kustomization) have nothing to check.
+        if let Ok(list) = lummo_krm::ResourceList::read(text.into_bytes()) {
+            items.extend(list.items);
+        }
+    }
+    let problems = cross::check(&items);
+    assert!(problems.is_empty(), "{}: the objects do not work together:\n{}", dir.display(), problems.join("\n"));
 }
 
 /// Compares a folder tree with an expected one (or with `BLESS=1` replaces the expected one).

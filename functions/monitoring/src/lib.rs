@@ -13,8 +13,9 @@ pub mod workload;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{EnvVar, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use lummo_inputs::datadog::{self, ServiceTags};
 use lummo_inputs::monitoring::{PortRef, openmetrics_annotation};
 use lummo_inputs::workload::{CRON_JOB, CRON_JOB_EARLIER_NAMES, DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES, JOB};
 use lummo_inputs::{MonitoringSpec, WorkloadInput};
@@ -132,7 +133,8 @@ impl Monitoring {
     }
 
     /// `tags.datadoghq.com/{service,env,version}`: the app, its `env`, and the version (given,
-    /// or the first container's image tag). Each must be a valid label value.
+    /// or the first container's image tag), as `lummo_inputs::datadog` builds them for every
+    /// function. Each must be a valid label value.
     fn service_tags(
         &self,
         input: &Input,
@@ -141,32 +143,21 @@ impl Monitoring {
         first: &Workload,
         report: &mut Report,
     ) -> BTreeMap<String, String> {
-        let s = &self.settings;
-        let mut tags = BTreeMap::from([(s.service_label.to_string(), workload.app.clone())]);
-        if let Some(env) = &workload.env {
-            match check_label_value(env) {
-                Ok(()) => drop(tags.insert(s.env_label.to_string(), env.clone())),
-                Err(message) => input.error(report, "spec.env", format!("{message} (Datadog's env tag is a label)")),
-            }
-        }
         let image = first.template.spec.as_ref().and_then(|p| p.containers.first()).and_then(|c| c.image.as_deref()).unwrap_or_default();
-        let (version, path) = match &monitoring.version {
-            Some(version) => (version.clone(), "spec.monitoring.version"),
-            // `latest` names no release, and every deploy would share it: no version tag then
-            // (workloads already warns about the image).
-            None if lummo_krm::image::tag(image) == s.unversioned_tag => return tags,
-            None => (lummo_krm::image::tag(image), "spec.containers"),
-        };
-        match check_label_value(&version) {
-            Ok(()) => drop(tags.insert(s.version_label.to_string(), version)),
-            Err(message) if monitoring.version.is_some() => input.error(report, path, message),
-            Err(message) => input.error(
+        let tags = ServiceTags::new(&workload.app, workload.env.as_deref(), monitoring.version.as_deref(), image);
+        if let Some(Err(message)) = tags.env.as_deref().map(check_label_value) {
+            input.error(report, "spec.env", format!("{message} (Datadog's env tag is a label)"));
+        }
+        match tags.version.as_deref().map(check_label_value) {
+            Some(Err(message)) if monitoring.version.is_some() => input.error(report, "spec.monitoring.version", message),
+            Some(Err(message)) => input.error(
                 report,
                 "spec.monitoring.version",
                 format!("the image tag of {image:?} cannot be Datadog's version tag ({message}): set monitoring.version"),
             ),
+            _ => {}
         }
-        tags
+        tags.labels()
     }
 
     /// A variable the user set on a container wins over Datadog's; say so. (One that equals
@@ -300,23 +291,9 @@ impl Monitoring {
     /// always agree with the tags; plus the earlier implementation's two.
     fn datadog_variables(&self, tags: &BTreeMap<String, String>) -> Vec<EnvVar> {
         let s = &self.settings;
-        let field = |name: &str, path: String| EnvVar {
-            name: name.into(),
-            value: None,
-            value_from: Some(EnvVarSource {
-                field_ref: Some(ObjectFieldSelector { field_path: path, api_version: None }),
-                ..EnvVarSource::default()
-            }),
-        };
-        let label = |key: &str| format!("metadata.labels['{key}']");
-        let mut variables = vec![field("DD_AGENT_HOST", "status.hostIP".into())];
-        for (variable, key) in [("DD_ENV", s.env_label), ("DD_SERVICE", s.service_label), ("DD_VERSION", s.version_label)] {
-            if tags.contains_key(key) {
-                variables.push(field(variable, label(key)));
-            }
-        }
+        let mut variables = ServiceTags::of_labels(tags).map(|tags| tags.variables()).unwrap_or_default();
         variables.push(EnvVar { name: s.apm_flag.0.into(), value: Some(s.apm_flag.1.into()), value_from: None });
-        variables.push(field(s.service_name_variable, label(labels::APP)));
+        variables.push(datadog::field_variable(s.service_name_variable, &format!("metadata.labels['{}']", labels::APP)));
         variables
     }
 }

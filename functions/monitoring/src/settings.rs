@@ -1,5 +1,6 @@
 //! The monitoring function's settings: the platform's (`spec.monitoring` of a LummoPlatform,
-//! defaults in `lummo-platform`), and the names Datadog defines, which are fixed.
+//! defaults in `lummo-platform`), and the variables the earlier implementation set, which are
+//! fixed (Datadog's own tags and variables are in `lummo_inputs::datadog`).
 
 pub use lummo_inputs::monitoring::Scraping;
 use lummo_krm::platform::Platform;
@@ -12,12 +13,6 @@ pub struct Settings {
     pub default_endpoint: String,
     /// The port scraped when `prometheus.port` is not given, if a container has it.
     pub default_port_name: String,
-    /// Datadog's unified service tags: labels on the workload and its pods.
-    pub env_label: &'static str,
-    pub service_label: &'static str,
-    pub version_label: &'static str,
-    /// The tag of an image without one: never Datadog's version.
-    pub unversioned_tag: &'static str,
     /// Variables the earlier implementation's production manifests set, kept so dashboards and
     /// tracing set-ups that read them keep working.
     pub apm_flag: (&'static str, &'static str),
@@ -30,10 +25,6 @@ impl Settings {
             scraping: platform.scraping,
             default_endpoint: platform.metrics_path.clone(),
             default_port_name: platform.metrics_port.clone(),
-            env_label: "tags.datadoghq.com/env",
-            service_label: "tags.datadoghq.com/service",
-            version_label: "tags.datadoghq.com/version",
-            unversioned_tag: "latest",
             apm_flag: ("ENABLE_APM_TRACING", "true"),
             service_name_variable: "SERVICE_NAME",
         }

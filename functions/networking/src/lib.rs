@@ -3,6 +3,7 @@
 //! Reads top-down: the input types, then validation, then the outputs. The function's README
 //! (printed by `--help`) is its user documentation.
 
+mod canary;
 pub mod rule;
 pub mod settings;
 
@@ -15,14 +16,14 @@ use lummo_kinds::traefik::{
 use lummo_krm::input::InputKind;
 use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value, check_object_name};
 use lummo_krm::platform::Platform;
-use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
+use lummo_krm::{About, Decorator, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use settings::Settings;
 
 /// The resources of the run by identity.
-type Resources<'a> = std::collections::HashMap<ResourceId, &'a Item>;
+pub(crate) type Resources<'a> = std::collections::HashMap<ResourceId, &'a Item>;
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -125,6 +126,25 @@ impl Function for Networking {
         Some(Box::new(Networking { settings: Settings::from_platform(platform, report) }))
     }
 
+    /// A Rollout's canary goes through the weighted TraefikService networking generated for it.
+    fn decorate(&self, inputs: &[Input], resources: &mut Decorator, report: &mut Report) {
+        // Every problem was reported by `generate`; the plans are made again, quietly.
+        let routings: Vec<(&Input, canary::Routing)> = {
+            let index = resources.resources().index();
+            let plan = |input: &Input| {
+                let quiet = &mut Report::default();
+                let spec = input.decode_spec::<NetworkingSpec>(quiet)?;
+                canary::plan(&self.settings, input, &spec, &index, quiet)
+            };
+            inputs.iter().filter_map(|input| Some((input, plan(input)?))).collect()
+        };
+        for (input, routing) in routings {
+            if let Err(message) = canary::decorate(resources, &routing) {
+                input.error(report, "spec.app", message);
+            }
+        }
+    }
+
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
         let mut generated = Vec::new();
         let resources = resources.index();
@@ -132,8 +152,9 @@ impl Function for Networking {
             let Some(spec) = input.decode_spec::<NetworkingSpec>(report) else { continue };
             let checkpoint = report.checkpoint();
             self.validate(input, &spec, &resources, report);
+            let routing = canary::plan(&self.settings, input, &spec, &resources, report);
             if !report.errors_since(checkpoint) {
-                generated.extend(self.build(index, input, &spec));
+                generated.extend(self.build(index, input, &spec, routing.as_ref()));
             }
         }
         generated
@@ -218,7 +239,7 @@ fn check_generated_names(name: &str, generated: &[(&str, &str)]) -> Result<(), S
 }
 
 /// A Service's name is a DNS-1035 label: a DNS label that starts with a letter.
-fn check_service_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_service_name(name: &str) -> Result<(), String> {
     check_dns_label(name)?;
     match name.starts_with(|c: char| c.is_ascii_lowercase()) {
         true => Ok(()),
@@ -289,7 +310,7 @@ impl Networking {
     // -----------------------------------------------------------------------------------------
     // Outputs
 
-    fn build(&self, index: usize, input: &Input, spec: &NetworkingSpec) -> Vec<Generated> {
+    fn build(&self, index: usize, input: &Input, spec: &NetworkingSpec, routing: Option<&canary::Routing>) -> Vec<Generated> {
         let s = &self.settings;
         let names = Names::of(input.name());
         let metadata = |name: &str| ObjectMeta {
@@ -309,7 +330,11 @@ impl Networking {
                 .map(|route| {
                     let middlewares = if route.vpn { vec![vpn.clone()] } else { Vec::new() };
                     let rule = format!("({hosts}) && ({})", route.rule.trim());
-                    Route::rule(rule, middlewares, vec![ServiceRef::service_port(&spec.app, s.http_port)])
+                    let service = match routing.filter(|r| !r.grpc) {
+                        Some(routing) => ServiceRef::traefik_service(&routing.weighted),
+                        None => ServiceRef::service_port(&spec.app, s.http_port),
+                    };
+                    Route::rule(rule, middlewares, vec![service])
                 })
                 .collect();
             let https = IngressRouteSpec {
@@ -332,8 +357,14 @@ impl Networking {
         }
 
         if spec.grpc {
-            let service =
-                ServiceRef { scheme: Some("h2c".into()), pass_host_header: Some(true), ..ServiceRef::service_port(&spec.app, s.grpc_port) };
+            let service = match routing.filter(|r| r.grpc) {
+                Some(routing) => ServiceRef::traefik_service(&routing.weighted),
+                None => ServiceRef {
+                    scheme: Some("h2c".into()),
+                    pass_host_header: Some(true),
+                    ..ServiceRef::service_port(&spec.app, s.grpc_port)
+                },
+            };
             let rule = format!("Host(`{}.{}`)", spec.app, s.internal_grpc_domain);
             let grpc = IngressRouteSpec {
                 entry_points: vec![s.entry_points.grpc.clone()],
@@ -341,6 +372,12 @@ impl Networking {
                 tls: None,
             };
             generated.push(Generated::new(index, &IngressRoute::new(metadata(&names.grpc), grpc)));
+        }
+
+        if let Some(routing) = routing {
+            let (services, weighted) = canary::objects(routing, &metadata);
+            generated.extend(services.iter().map(|service| Generated::new(index, service)));
+            generated.push(Generated::new(index, &weighted));
         }
 
         if !spec.domains.is_empty() {

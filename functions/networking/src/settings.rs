@@ -9,6 +9,8 @@ pub use lummo_platform::{EntryPoints, Issuer, IssuerKind, MiddlewareRef};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
+    /// Route a Rollout's canary by requests through a weighted TraefikService.
+    pub canary_traffic_routing: bool,
     pub entry_points: EntryPoints,
     /// gRPC routes answer on `<app>.<internal_grpc_domain>`.
     pub internal_grpc_domain: String,
@@ -24,6 +26,7 @@ pub struct Settings {
 impl Settings {
     pub fn new(platform: &lummo_platform::Networking) -> Settings {
         Settings {
+            canary_traffic_routing: platform.canary_traffic_routing,
             entry_points: platform.entry_points.clone(),
             internal_grpc_domain: platform.internal_grpc_domain.clone(),
             vpn_middleware: platform.vpn_middleware.clone(),

@@ -25,9 +25,18 @@ fn every_output_reads_back_as_its_type() {
             "IngressRoute" => assert_reads_back::<IngressRoute>(item),
             "Middleware" => assert_reads_back::<Middleware>(item),
             "Certificate" => assert_reads_back::<Certificate>(item),
+            "Service" => assert_reads_back::<k8s_openapi::api::core::v1::Service>(item),
+            "TraefikService" => assert_reads_back::<lummo_kinds::traefik::TraefikService>(item),
             other => panic!("no type for {other}"),
         }
         kinds.insert(item.kind().to_string());
     }
-    assert_eq!(kinds.len(), 3, "every kind is covered: {kinds:?}");
+    assert_eq!(kinds.len(), 5, "every kind is covered: {kinds:?}");
+    // The Rollouts networking decorated read back whole too.
+    for output in &outputs {
+        let list = lummo_krm::ResourceList::read(std::fs::read(output).unwrap()).unwrap();
+        for item in list.items.iter().filter(|item| item.annotation(lummo_krm::ownership::DECORATED_BY) == Some("networking")) {
+            assert_reads_back::<lummo_kinds::argo::Rollout>(item);
+        }
+    }
 }

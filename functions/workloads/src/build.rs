@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec as KubeDeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec as KubeJobSpec, JobTemplateSpec};
-use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+use k8s_openapi::api::core::v1::{PodTemplateSpec, Service, ServicePort, ServiceSpec};
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use lummo_inputs::ports;
+use lummo_inputs::datadog::{self, ServiceTags};
+use lummo_inputs::{canary, ports};
 use lummo_kinds::argo::{
     AnalysisTemplate, AnalysisTemplateSpec, BackgroundAnalysis, CanaryStep, CanaryStrategy, DatadogMetric, Metric, MetricProvider, Pause,
     Rollout, RolloutSpec, RolloutStrategy, TemplateRef,
@@ -91,6 +92,7 @@ pub fn server(
     input: &Input,
     spec: &DeploymentSpec,
     templates: &Templates,
+    routed: bool,
     report: &mut Report,
 ) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
@@ -112,7 +114,7 @@ pub fn server(
     };
     let pod = pod::build(settings, input, &pod_input, templates, report);
     let canary = spec.strategy.as_ref().and_then(|strategy| canary(workloads, input, spec, strategy, pod.as_ref(), report));
-    let pod = pod?;
+    let mut pod = pod?;
     if report.errors_since(checkpoint) {
         return None;
     }
@@ -127,15 +129,30 @@ pub fn server(
 
     let mut outputs = Vec::new();
     match canary {
-        Some((strategy, analysis_templates)) => {
+        Some(canary) => {
+            if !routed {
+                let fewest =
+                    spec.scaling.as_ref().map_or(replicas.unwrap_or(1), |s| i32::try_from(s.minreplica.unwrap_or(1)).unwrap_or(i32::MAX));
+                let shares = canary::pod_shares(&canary.strategy.steps, fewest);
+                if !shares.is_empty() {
+                    let message = format!(
+                        "no LummoNetworking routes {:?}, so Argo Rollouts makes each weight a share of pods, not of requests: at {fewest} replica(s), {shares}",
+                        spec.app
+                    );
+                    input.warning(report, "spec.strategy", message);
+                }
+            }
+            if let Some(tags) = &canary.tags {
+                tag_pods(&mut pod.template, workload_metadata.labels.get_or_insert_default(), tags);
+            }
             let rollout = RolloutSpec {
                 replicas,
                 selector: selector.clone(),
                 template: pod.template.clone(),
-                strategy: RolloutStrategy { canary: strategy },
+                strategy: RolloutStrategy { canary: canary.strategy },
             };
             outputs.push(json(&Rollout::new(workload_metadata, rollout)));
-            outputs.extend(analysis_templates.iter().map(json));
+            outputs.extend(canary.templates.iter().map(json));
         }
         None => {
             let deployment = Deployment {
@@ -186,6 +203,14 @@ pub fn server(
     check_output_names(input, &outputs, report).then_some(outputs)
 }
 
+/// A canary: its steps, its background analysis and the templates of it, and the Datadog
+/// tags its pods must carry for the analysis's queries to see them.
+pub struct Canary {
+    pub strategy: CanaryStrategy,
+    pub templates: Vec<AnalysisTemplate>,
+    pub tags: Option<ServiceTags>,
+}
+
 /// The canary steps and, with Datadog thresholds, its background analysis and templates.
 fn canary(
     workloads: &Workloads,
@@ -194,8 +219,9 @@ fn canary(
     strategy: &StrategySpec,
     pod: Option<&Pod>,
     report: &mut Report,
-) -> Option<(CanaryStrategy, Vec<AnalysisTemplate>)> {
+) -> Option<Canary> {
     let settings = &workloads.settings;
+    let checkpoint = report.checkpoint();
     let steps: Vec<CanaryStep> = match &strategy.steps {
         Some(steps) => {
             if steps.is_empty() {
@@ -210,26 +236,57 @@ fn canary(
             }
             built
         }
-        // The platform's steps were checked when it was read.
-        None => settings
-            .canary_steps
-            .of(spec.env.as_deref())
-            .into_iter()
-            .flatten()
-            .filter_map(|s| canary_step(s.weight, s.pause.as_deref()).ok())
-            .collect(),
+        // The platform's steps were checked when it was read (those with an analysis against
+        // the time it needs).
+        None => {
+            let defaults = if strategy.analysis.is_some() { &settings.analysis_canary_steps } else { &settings.canary_steps };
+            let steps = defaults.of(spec.env.as_deref()).into_iter().flatten();
+            steps.filter_map(|s| canary_step(s.weight, s.pause.as_deref()).ok()).collect()
+        }
     };
-    let templates = match (&strategy.analysis, pod) {
+    let analysis = match (&strategy.analysis, pod) {
         (Some(analysis), Some(pod)) => analysis_templates(workloads, input, spec, &analysis.datadog, pod, report),
-        _ => Vec::new(),
+        _ => None,
     };
-    let analysis = (!templates.is_empty()).then(|| BackgroundAnalysis {
+    let Some((templates, tags)) = analysis else {
+        return Some(Canary { strategy: canary_strategy(steps, None), templates: Vec::new(), tags: None });
+    };
+    // Start measuring once the canary has taken traffic, never past the last step.
+    let start = usize::try_from(settings.analysis.starting_step).unwrap_or(0).min(steps.len().saturating_sub(1));
+    if strategy.steps.is_some() && !report.errors_since(checkpoint) {
+        check_pause_budget(input, &steps, start, &templates, report);
+    }
+    let analysis = BackgroundAnalysis {
         templates: templates.iter().map(|t| TemplateRef { template_name: t.metadata.name.clone().unwrap_or_default() }).collect(),
-        // Start measuring once the canary has taken traffic, never past the last step.
-        starting_step: Some(settings.analysis.starting_step.min(i32::try_from(steps.len().saturating_sub(1)).unwrap_or(i32::MAX)))
-            .filter(|s| *s > 0),
-    });
-    Some((CanaryStrategy { steps, analysis }, templates))
+        starting_step: i32::try_from(start).ok().filter(|s| *s > 0),
+    };
+    Some(Canary { strategy: canary_strategy(steps, Some(analysis)), templates, tags: Some(tags) })
+}
+
+fn canary_strategy(steps: Vec<CanaryStep>, analysis: Option<BackgroundAnalysis>) -> CanaryStrategy {
+    CanaryStrategy { canary_service: None, stable_service: None, steps, analysis, traffic_routing: None }
+}
+
+/// A background analysis is cancelled when the rollout is fully promoted: the pauses from its
+/// starting step on must give every metric the time it needs to fail, or it can never stop a
+/// bad canary. A manual pause waits for a person, which is enough.
+fn check_pause_budget(input: &Input, steps: &[CanaryStep], start: usize, templates: &[AnalysisTemplate], report: &mut Report) {
+    let metrics = templates.iter().flat_map(|t| &t.spec.metrics);
+    let needed = metrics.filter_map(canary::seconds_to_act).fold(0.0, f64::max);
+    let paused = canary::pauses_from(steps, start);
+    if let canary::Pauses::Seconds(seconds) = paused
+        && seconds < needed
+    {
+        input.error(
+            report,
+            "spec.strategy.steps",
+            format!(
+                "the analysis needs {} of pauses after step {start} to fail a bad canary; these steps pause {}: lengthen a pause from step {start} on, or add `pause: manual`",
+                canary::human_duration(needed),
+                canary::human_duration(seconds)
+            ),
+        );
+    }
 }
 
 /// A count as a number, a percentage as a string: the API takes a string only as a percentage.
@@ -257,9 +314,13 @@ pub fn canary_step(weight: Option<i64>, pause: Option<&str>) -> Result<CanarySte
     }
 }
 
-/// One AnalysisTemplate per threshold, with the app's values written in (no cluster-wide
-/// templates to keep in sync): the new version's error rate and p95 latency in Datadog. The
-/// version is Datadog's (`monitoring.version`, else the first container's image tag).
+/// One AnalysisTemplate per metric, with the app's values written in (no cluster-wide
+/// templates to keep in sync), and the Datadog tags the pods must carry for the queries to
+/// match them. The metrics (the README gives their exact semantics):
+/// - `traffic`: the canary's requests of the operation. None, measurement after measurement,
+///   is inconclusive, which pauses the rollout for a person: no evidence is not success.
+/// - `error-rate` and `p95-latency`: the thresholds. No series means no errors (or no
+///   requests, which `traffic` catches), so an empty answer counts as 0.
 fn analysis_templates(
     workloads: &Workloads,
     input: &Input,
@@ -267,27 +328,12 @@ fn analysis_templates(
     datadog: &DatadogAnalysis,
     pod: &Pod,
     report: &mut Report,
-) -> Vec<AnalysisTemplate> {
+) -> Option<(Vec<AnalysisTemplate>, ServiceTags)> {
     let settings = &workloads.settings;
-    let version = match spec.monitoring.as_ref().and_then(|m| m.version.as_deref()) {
-        Some(version) => version,
-        None => {
-            if pod.version == "latest" {
-                input.warning(
-                    report,
-                    "spec.strategy.analysis.datadog",
-                    "the queries filter on version:latest, which the old and the new pods share (the first container's image has no version tag): tag the image or set monitoring.version",
-                );
-            }
-            &pod.version
-        }
-    };
-    let mut tags = vec![format!("service:{}", spec.app)];
-    tags.extend(spec.env.as_ref().map(|env| format!("env:{env}")));
-    tags.push(format!("version:{version}"));
-    let tags = tags.join(",");
+    let tags = analysis_tags(input, spec, pod, report)?;
+    let filter = tags.query_filter();
     let operation = &datadog.operation;
-    let mut metrics: Vec<(&str, String, String)> = Vec::new();
+    let mut thresholds: Vec<(&str, String, String)> = Vec::new();
     if let Some(error_rpm) = &datadog.error_rpm {
         // `.inf` and `.nan` arrive as text (JSON has no such numbers), as does a quoted number.
         let text = error_rpm.to_string();
@@ -301,7 +347,8 @@ fn analysis_templates(
                         format!("write the number without quotes: errorRPM: {text}"),
                     );
                 }
-                metrics.push(("error-rate", format!("per_minute(sum:trace.{operation}.errors{{{tags}}}.as_count())"), limit.to_string()))
+                let query = format!("per_minute(sum:trace.{operation}.errors{{{filter}}}.as_count())");
+                thresholds.push(("error-rate", query, limit.to_string()))
             }
             _ => input.error(
                 report,
@@ -312,7 +359,7 @@ fn analysis_templates(
     }
     if let Some(p95) = &datadog.p95latency {
         match latency_seconds(&p95.to_string()) {
-            Ok(seconds) => metrics.push(("p95-latency", format!("p95:trace.{operation}{{{tags}}}"), seconds.to_string())),
+            Ok(seconds) => thresholds.push(("p95-latency", format!("p95:trace.{operation}{{{filter}}}"), seconds.to_string())),
             Err(message) => input.error(report, "spec.strategy.analysis.datadog.p95latency", message),
         }
     }
@@ -322,21 +369,81 @@ fn analysis_templates(
             "spec.strategy.analysis.datadog",
             "has no threshold (errorRPM or p95latency): the canary runs without analysis",
         );
+        return None;
     }
+    let metric = |name: &str, query: String, success: String, failure: Option<&str>| Metric {
+        name: name.into(),
+        interval: settings.analysis.interval.clone(),
+        failure_limit: settings.analysis.failure_limit,
+        inconclusive_limit: failure.map(|_| settings.analysis.failure_limit),
+        success_condition: success,
+        failure_condition: failure.map(str::to_string),
+        provider: MetricProvider { datadog: DatadogMetric { interval: settings.analysis.query_window.clone(), query } },
+    };
+    // The canary's requests: some is success; none meets neither condition, so it is
+    // inconclusive (`false`: a count of requests is never a failure).
+    let traffic =
+        metric("traffic", format!("sum:trace.{operation}.hits{{{filter}}}.as_count()"), "default(result, 0) > 0".into(), Some("false"));
+    let metrics = std::iter::once(traffic)
+        .chain(thresholds.into_iter().map(|(name, query, limit)| metric(name, query, format!("default(result, 0) <= {limit}"), None)));
     let labels = labels::common(&spec.app, Some(&spec.part_of));
-    metrics
-        .into_iter()
-        .map(|(name, query, limit)| {
-            let metric = Metric {
-                name: name.into(),
-                interval: settings.analysis.interval.clone(),
-                failure_limit: settings.analysis.failure_limit,
-                success_condition: format!("default(result, 0) <= {limit}"),
-                provider: MetricProvider { datadog: DatadogMetric { interval: settings.analysis.query_window.clone(), query } },
-            };
-            AnalysisTemplate::new(metadata(input, &format!("{}-{name}", spec.app), &labels), AnalysisTemplateSpec { metrics: vec![metric] })
+    let templates = metrics
+        .map(|metric| {
+            let name = format!("{}-{}", spec.app, metric.name);
+            AnalysisTemplate::new(metadata(input, &name, &labels), AnalysisTemplateSpec { metrics: vec![metric] })
         })
-        .collect()
+        .collect();
+    Some((templates, tags))
+}
+
+/// The Datadog tags of the canary's pods, which its queries filter on: `service` (the app),
+/// `env`, and `version` (`monitoring.version`, else the first container's image tag). The
+/// pods get them from workloads whether or not monitoring runs; a tag variable the user set
+/// would make the traces disagree with the queries, so it is an error.
+fn analysis_tags(input: &Input, spec: &DeploymentSpec, pod: &Pod, report: &mut Report) -> Option<ServiceTags> {
+    let given = spec.monitoring.as_ref().and_then(|m| m.version.as_deref());
+    let containers = pod.template.spec.as_ref().map(|p| p.containers.as_slice()).unwrap_or_default();
+    let image = containers.first().and_then(|c| c.image.as_deref()).unwrap_or_default();
+    let tags = ServiceTags::new(&spec.app, spec.env.as_deref(), given, image);
+    let checkpoint = report.checkpoint();
+    if let Some(Err(message)) = tags.version.as_deref().map(check_label_value) {
+        let path = if given.is_some() { "spec.monitoring.version" } else { "spec.containers" };
+        input.error(report, path, format!("the version {message}: the canary's pods carry it as a label; set monitoring.version"));
+    }
+    for container in containers {
+        let own = container.env.iter().flatten().filter(|v| datadog::TAG_VARIABLES.iter().any(|(name, _)| *name == v.name));
+        for variable in own {
+            input.error(
+                report,
+                "spec.strategy.analysis.datadog",
+                format!(
+                    "container {:?} sets {}, and the analysis's queries filter on the tags workloads gives the pods: leave it out (set monitoring.version for the version)",
+                    container.name, variable.name
+                ),
+            );
+        }
+    }
+    if tags.version.is_none() {
+        input.warning(
+            report,
+            "spec.strategy.analysis.datadog",
+            "no version: the first container's image has no version tag, so the queries cannot tell the canary's requests from the stable pods' and measure both: tag the image or set monitoring.version",
+        );
+    }
+    (!report.errors_since(checkpoint)).then_some(tags)
+}
+
+/// Gives the pods of a canary with an analysis the Datadog tags its queries filter on: the
+/// labels on the workload and its pods, the variables on every container.
+fn tag_pods(template: &mut PodTemplateSpec, workload_labels: &mut BTreeMap<String, String>, tags: &ServiceTags) {
+    let labels = tags.labels();
+    workload_labels.extend(labels.clone());
+    template.metadata.get_or_insert_default().labels.get_or_insert_default().extend(labels);
+    let variables = tags.variables();
+    for container in template.spec.iter_mut().flat_map(|p| p.containers.iter_mut()) {
+        let env = container.env.get_or_insert_default();
+        env.extend(variables.iter().filter(|v| !env.iter().any(|own| own.name == v.name)).cloned().collect::<Vec<_>>());
+    }
 }
 
 /// A LummoJob (Job named `<app>-<hash of its content>`) or LummoCronJob, and ExternalSecrets.

@@ -60,7 +60,8 @@ impl Function for Workloads {
         Some(Box::new(Workloads { settings: Settings::from_platform(platform, report) }))
     }
 
-    fn generate(&self, inputs: &[Input], _resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
+    fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
+        let routed = routed_apps(resources);
         let mut template_specs: Vec<(usize, ContainerSpec)> = Vec::new();
         for (index, input) in inputs.iter().enumerate().filter(|(_, i)| i.kind == CONTAINER) {
             if let Some(spec) = input.decode_spec::<ContainerSpec>(report) {
@@ -77,7 +78,10 @@ impl Function for Workloads {
             let checkpoint = report.checkpoint();
             let objects = match input.kind {
                 DEPLOYMENT => {
-                    input.decode_spec::<DeploymentSpec>(report).and_then(|spec| build::server(self, input, &spec, &templates, report))
+                    let routed = routed.contains(input.node.at(&["spec", "app"]).and_then(|a| a.as_str()).unwrap_or_default());
+                    input
+                        .decode_spec::<DeploymentSpec>(report)
+                        .and_then(|spec| build::server(self, input, &spec, &templates, routed, report))
                 }
                 JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| build::job(self, input, &spec, &templates, report)),
                 _ => None,
@@ -143,4 +147,14 @@ pub fn migrate(node: &mut Node) -> Vec<(String, String)> {
         }
     }
     warnings
+}
+
+/// The apps a LummoNetworking of the run routes requests to: their canaries' weights can be
+/// shares of requests (networking wires Argo Rollouts' traffic routing), the others' are
+/// shares of pods.
+fn routed_apps(resources: &ResourceList) -> std::collections::BTreeSet<String> {
+    let networking = resources.items.iter().filter(|item| item.kind() == lummo_inputs::networking::KIND);
+    let specs = networking.filter_map(|item| item.node().get("spec").or_else(|| item.node().get("data")).map(|spec| spec.to_json()));
+    let apps = specs.filter_map(|spec| serde_json::from_value::<lummo_inputs::networking::RoutedApp>(spec).ok());
+    apps.filter_map(|app| app.routed().map(str::to_string)).collect()
 }

@@ -4,6 +4,7 @@
 //! generated objects depend on (where `/tmp` is, the restart and concurrency policies, the
 //! port names probes look for).
 
+use lummo_inputs::canary;
 use lummo_krm::platform::Platform;
 use lummo_krm::results::Report;
 use lummo_krm::vault::{self, VaultSettings};
@@ -14,6 +15,9 @@ pub struct Settings {
     /// Canary steps of a server whose input names none, per `env` (by default: for `prod`
     /// 30%, wait 5m, 60%, wait 10m, 100%; elsewhere straight to 100%).
     pub canary_steps: PerEnv<Vec<CanaryStep>>,
+    /// The same for a server with a Datadog analysis (by default 30%, wait 5m, 60%, wait 15m,
+    /// 100%: from step 2 on, the time the analysis needs to fail a bad canary).
+    pub analysis_canary_steps: PerEnv<Vec<CanaryStep>>,
     /// When background analysis starts (after the first pause of the prod steps, or at the
     /// last step of shorter lists), how often it measures, how many failures abort, and the
     /// window each Datadog query looks at.
@@ -44,6 +48,7 @@ impl Settings {
         let section = &platform.workloads;
         Settings {
             canary_steps: section.canary_steps.clone(),
+            analysis_canary_steps: section.analysis_canary_steps.clone(),
             analysis: section.analysis.clone(),
             rolling_max_surge: section.rolling_max_surge.clone(),
             reloader_annotation: "reloader.stakater.com/auto",
@@ -60,21 +65,15 @@ impl Settings {
     /// The settings of a LummoPlatform, each value checked where it is written.
     pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
         let section = &platform.spec.workloads;
-        for (env, steps) in &section.canary_steps.0 {
-            if steps.is_empty() {
-                platform.check(report, &format!("spec.workloads.canarySteps.{env}"), Err("must list at least one step".into()));
-            }
-            for (i, step) in steps.iter().enumerate() {
-                if let Err((field, message)) = crate::build::canary_step(step.weight, step.pause.as_deref()) {
-                    platform.check(report, &format!("spec.workloads.canarySteps.{env}[{i}]{field}"), Err(message));
-                }
-            }
+        for (field, steps) in [("canarySteps", &section.canary_steps), ("analysisCanarySteps", &section.analysis_canary_steps)] {
+            check_steps(platform, report, field, steps);
         }
         let analysis = &section.analysis;
         for (field, duration) in [("interval", &analysis.interval), ("queryWindow", &analysis.query_window)] {
             platform.check(report, &format!("spec.workloads.analysis.{field}"), crate::checks::check_duration(duration));
         }
         platform.check(report, "spec.workloads.rollingMaxSurge", check_int_or_percent(&section.rolling_max_surge));
+        check_analysis_budget(platform, report);
         vault::check_settings(platform, report);
         Settings::new(&platform.spec)
     }
@@ -83,6 +82,44 @@ impl Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings::new(&lummo_platform::PlatformSpec::default())
+    }
+}
+
+fn check_steps(platform: &Platform, report: &mut Report, field: &str, steps: &PerEnv<Vec<CanaryStep>>) {
+    for (env, steps) in &steps.0 {
+        if steps.is_empty() {
+            platform.check(report, &format!("spec.workloads.{field}.{env}"), Err("must list at least one step".into()));
+        }
+        for (i, step) in steps.iter().enumerate() {
+            if let Err((part, message)) = crate::build::canary_step(step.weight, step.pause.as_deref()) {
+                platform.check(report, &format!("spec.workloads.{field}.{env}[{i}]{part}"), Err(message));
+            }
+        }
+    }
+}
+
+/// The default steps of a canary with an analysis must give the analysis, as the platform
+/// configures it, the time it needs to fail a bad canary.
+fn check_analysis_budget(platform: &Platform, report: &mut Report) {
+    let section = &platform.spec.workloads;
+    let analysis = &section.analysis;
+    let Some(interval) = lummo_krm::duration::go_duration_seconds(&analysis.interval) else { return };
+    let needed = interval * f64::from(analysis.failure_limit + 1);
+    for (env, steps) in &section.analysis_canary_steps.0 {
+        let steps: Vec<_> = steps.iter().filter_map(|s| crate::build::canary_step(s.weight, s.pause.as_deref()).ok()).collect();
+        let start = usize::try_from(analysis.starting_step).unwrap_or(0).min(steps.len().saturating_sub(1));
+        if let canary::Pauses::Seconds(paused) = canary::pauses_from(&steps, start)
+            && paused < needed
+        {
+            let message = format!(
+                "the analysis ({} × {} measurements) needs {} of pauses after step {start} to fail a bad canary; these steps pause {}",
+                analysis.interval,
+                analysis.failure_limit + 1,
+                canary::human_duration(needed),
+                canary::human_duration(paused)
+            );
+            platform.check(report, &format!("spec.workloads.analysisCanarySteps.{env}"), Err(message));
+        }
     }
 }
 
