@@ -9,16 +9,21 @@ pub fn tag(image: &str) -> String {
     last.split_once(':').map_or("latest", |(_, tag)| tag).to_string()
 }
 
-/// An image reference as the container runtime parses it (the distribution reference grammar):
+/// An image reference as the kubelet parses it (distribution/reference's `ParseNormalizedNamed`):
 /// `[registry[:port]/]repository[:tag][@digest]`. The repository is lowercase (only the tag and
-/// the registry's host may have upper case); a digest is `sha256:` and 64 lowercase hex digits
-/// (or sha384, sha512).
+/// the registry's host may have upper case), at most 255 characters counted as the registry
+/// sees it (without the registry; a one-part name as `library/<name>`); a digest is `sha256:`
+/// and 64 lowercase hex digits (or sha384, sha512); 64 hex digits alone are an image ID, not a
+/// name.
 pub fn check_image(image: &str) -> Result<(), String> {
     if image.trim() != image {
         return Err(format!("{image:?} has spaces around it: remove them"));
     }
     if image.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!("{image:?} is not an image reference: it contains a space"));
+    }
+    if image.len() == 64 && image.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(format!("{image:?} reads as an image ID (64 hexadecimal digits), not a name: name the image"));
     }
     let (name_and_tag, digest) = match image.split_once('@') {
         Some((name, digest)) => (name, Some(digest)),
@@ -49,9 +54,6 @@ pub fn check_image(image: &str) -> Result<(), String> {
             ));
         }
     }
-    if name.len() > 255 {
-        return Err(format!("{image:?} is not an image reference: its name is longer than 255 characters"));
-    }
     // The first part names a registry when it looks like a host (as `docker pull` decides).
     let (registry, repository) = match name.split_once('/') {
         Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" || first.bytes().any(|b| b.is_ascii_uppercase()) => {
@@ -63,6 +65,11 @@ pub fn check_image(image: &str) -> Result<(), String> {
         && !is_registry(registry)
     {
         return Err(format!("{image:?} has an invalid registry {registry:?}: write it like registry.example.com or localhost:5000"));
+    }
+    // The registry counts the path without itself; a one-part name is `library/<name>` there.
+    let path_length = repository.len() + if name.contains('/') { 0 } else { "library/".len() };
+    if path_length > 255 {
+        return Err(format!("{image:?} is not an image reference: its repository path has {path_length} characters, at most 255"));
     }
     if repository.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(format!("{image:?}: the repository {repository:?} must be lowercase (only the tag may have upper case)"));
@@ -128,6 +135,79 @@ mod tests {
         assert_eq!(super::tag("app:2.0@sha256:abc"), "2.0");
     }
 
+    /// distribution/reference's `TestValidateReferenceName` and `TestValidateRemoteName`
+    /// (normalize_test.go at 0965666), which run `ParseNormalizedNamed`, the kubelet's parser.
+    #[test]
+    fn images_as_the_kubelet_parses_them() {
+        let valid = [
+            "docker/docker",
+            "library/debian",
+            "debian",
+            "localhost/library/debian",
+            "localhost/debian",
+            "LOCALDOMAIN/library/debian",
+            "LOCALDOMAIN/debian",
+            "docker.io/docker/docker",
+            "docker.io/library/debian",
+            "docker.io/debian",
+            "index.docker.io/docker/docker",
+            "index.docker.io/library/debian",
+            "index.docker.io/debian",
+            "127.0.0.1:5000/docker/docker",
+            "127.0.0.1:5000/library/debian",
+            "127.0.0.1:5000/debian",
+            "192.168.0.1",
+            "192.168.0.1:80",
+            "192.168.0.1:8/debian",
+            "192.168.0.2:25000/debian",
+            "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev",
+            "[fc00::1]:5000/docker",
+            "[fc00::1]:5000/docker/docker",
+            "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
+            "docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
+            "Docker/docker",
+            "DOCKER/docker",
+            "docker-rules/docker",
+            "docker---rules/docker",
+            "doc/docker",
+            "d/docker",
+            "jess/t",
+            "dock__er/docker",
+        ];
+        for image in valid {
+            assert_eq!(check_image(image), Ok(()), "{image}");
+        }
+        let long = "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_".repeat(4) + "/docker";
+        let invalid = [
+            "https://github.com/docker/docker",
+            "docker/Docker",
+            "-docker",
+            "-docker/docker",
+            "-docker.io/docker/docker",
+            "docker///docker",
+            "docker.io/docker/Docker",
+            "docker.io/docker///docker",
+            "[fc00::1]",
+            "[fc00::1]:5000",
+            "fc00::1:5000/debian",
+            "[fe80::1%eth0]:5000/debian",
+            "[2001:db8:3:4::192.0.2.33]:5000/debian",
+            "1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
+            "docker-/docker",
+            "-docker-/docker",
+            "____/____",
+            "_docker/_docker",
+            "dock..er/docker",
+            "dock_.er/docker",
+            "dock-.er/docker",
+            "docker/",
+            &long,
+        ];
+        for image in invalid {
+            assert!(check_image(image).is_err(), "{image}");
+        }
+    }
+
     #[test]
     fn images() {
         for ok in [
@@ -160,6 +240,10 @@ mod tests {
         }
         assert!(error("bad_host.com/app").contains("invalid registry"));
         assert_eq!(unpinned_image("app"), Some("has no tag"));
+        // The 255 limit counts the path without the registry.
+        assert_eq!(check_image(&format!("registry.example.com/{}", "a".repeat(255))), Ok(()));
+        assert!(error(&format!("registry.example.com/{}", "a".repeat(256))).contains("at most 255"));
+        assert!(error(&"a".repeat(250)).contains("has 258 characters"), "library/ counts");
         assert_eq!(unpinned_image("registry.example.com:5000/app"), Some("has no tag"));
         assert_eq!(unpinned_image("app:latest"), Some("is tagged latest"));
         assert_eq!(unpinned_image("app:1"), None);

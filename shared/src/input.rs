@@ -271,7 +271,9 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
     let mut seen: HashMap<Identity, usize> = HashMap::new();
     let candidates = items.iter().map(|item| (true, item)).chain(configs.iter().map(|c| (false, c)));
     for (is_item, item) in candidates {
-        if is_item {
+        // A function config is checked too (a standalone run's config file is the only input),
+        // unless it is also an item (kpt passes a configPath resource both ways).
+        if is_item || !items.iter().any(|other| other.id() == item.id()) {
             check_kind(item, report);
         }
         let Some(kind) = kinds.iter().find(|k| k.matches(item.kind())) else { continue };

@@ -195,7 +195,7 @@ impl Pgbouncer {
     /// starts with a letter. (The envelope check reports a missing or malformed name.)
     fn check_name(&self, input: &Input, report: &mut Report) {
         let name = input.name();
-        if name.is_empty() || lummo_krm::names::check_dns_subdomain(name).is_err() {
+        if name.is_empty() || lummo_krm::names::check_object_name(name).is_err() {
             return;
         }
         if let Err(message) = check_dns_label(name).and_then(|()| starts_with_letter(name)) {
@@ -271,7 +271,7 @@ impl Pgbouncer {
         let secret = source.secret_name();
         match source {
             SecretSource::Name(name) => {
-                if let Err(message) = lummo_krm::names::check_dns_subdomain(name) {
+                if let Err(message) = lummo_krm::names::check_object_name(name) {
                     input.error(report, path, message);
                 }
             }
@@ -279,7 +279,7 @@ impl Pgbouncer {
                 if let Err(message) = vault::check_path(vault) {
                     input.error(report, &format!("{path}.vault"), message);
                 }
-                if let Some(Err(message)) = name.as_deref().map(lummo_krm::names::check_dns_subdomain) {
+                if let Some(Err(message)) = name.as_deref().map(lummo_krm::names::check_object_name) {
                     input.error(report, &format!("{path}.name"), message);
                 }
             }

@@ -457,7 +457,8 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     let int64_at = |path: &str, value: Option<i64>, min: i64, report: &mut Report| {
         int64_field(value?, min).map_err(|message| input.error(report, path, message)).ok()
     };
-    let active_deadline_seconds = int64_at("spec.activeDeadlineSeconds", spec.active_deadline_seconds, 1, report);
+    // A Job's deadline is validated as non-negative (ValidateJobSpec), unlike a pod's.
+    let active_deadline_seconds = int64_at("spec.activeDeadlineSeconds", spec.active_deadline_seconds, 0, report);
     let starting_deadline_seconds = int64_at("spec.startingDeadlineSeconds", spec.starting_deadline_seconds, 0, report);
     if cron {
         match &spec.schedule {

@@ -2,7 +2,7 @@
 //! applies it: integer ranges, quantities, port names, image references, environment variable
 //! names, durations, cron schedules, time zones and the names of generated objects.
 
-use lummo_krm::names::{check_dns_label, check_dns_subdomain};
+use lummo_krm::names::{check_dns_label, check_object_name};
 pub use lummo_krm::quantity::{check_quantity, quantity_less};
 use lummo_krm::schema::did_you_mean;
 
@@ -267,7 +267,7 @@ pub fn object_name_problem(kind: &str, name: &str) -> Option<String> {
             "a Service name starts with a lowercase letter, then lowercase letters, digits and '-'"
         }
         "Service" => return None,
-        _ if check_dns_subdomain(name).is_err() => "use dot-separated parts of lowercase letters, digits and '-'",
+        _ if check_object_name(name).is_err() => "use dot-separated parts of lowercase letters, digits and '-'",
         _ => return None,
     };
     Some(format!("makes the {kind} name {name:?}, which is not a valid name: {rule}"))

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use lummo_inputs::ports;
 use lummo_kinds::{IntOrString, ObjectMeta};
-use lummo_krm::names::{check_dns_label, check_dns_subdomain};
+use lummo_krm::names::{check_dns_label, check_object_name};
 use lummo_krm::schema::join;
 use lummo_krm::vault::{self, SecretSource};
 use lummo_krm::{Input, Report};
@@ -99,7 +99,7 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
         builder.container(pod, i, path, declared, &resolved, report);
     }
     if let Some(account) = pod.service_account
-        && let Err(message) = check_dns_subdomain(account)
+        && let Err(message) = check_object_name(account)
     {
         input.error(report, "spec.serviceAccount", message);
     }
@@ -335,7 +335,7 @@ impl PodBuilder<'_> {
         let input = self.input;
         let mut env_from = Vec::new();
         for (j, config) in resolved.configs.iter().flatten().enumerate() {
-            if let Err(message) = check_dns_subdomain(config) {
+            if let Err(message) = check_object_name(config) {
                 input.error(report, &format!("{path}.configs[{j}]"), message);
             }
             env_from.push(EnvFromSource {
@@ -351,7 +351,7 @@ impl PodBuilder<'_> {
             }
             match secret {
                 SecretSource::Name(_) => {
-                    if let Err(message) = check_dns_subdomain(&secret_name) {
+                    if let Err(message) = check_object_name(&secret_name) {
                         input.error(report, &secret_path, message);
                     }
                 }
@@ -359,7 +359,7 @@ impl PodBuilder<'_> {
                 // the Vault path.
                 SecretSource::Vault(reference) => match reference.name {
                     Some(_) => {
-                        if let Err(message) = check_dns_subdomain(&secret_name) {
+                        if let Err(message) = check_object_name(&secret_name) {
                             input.error(report, &format!("{secret_path}.name"), message);
                         }
                     }

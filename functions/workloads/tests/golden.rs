@@ -69,3 +69,15 @@ fn job_names_follow_their_content() {
     assert_eq!(job_name("a", ""), job_name("a", ""));
     assert_ne!(job_name("a", ""), job_name("b", ""));
 }
+
+/// A Job's `activeDeadlineSeconds` may be 0: Kubernetes validates it as non-negative
+/// (`validateJobSpec` in kubernetes/kubernetes pkg/apis/batch/validation/validation.go, unlike
+/// a pod's, which must be positive). validate-manifests disagrees (it asks for more than 0), so
+/// this case is checked here rather than among the validated golden outputs.
+#[test]
+fn a_job_deadline_of_zero_is_kept() {
+    let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: krm.lummo.com/v1\n  kind: LummoJob\n  metadata: {name: now}\n  spec:\n    part-of: shop\n    app: now\n    activeDeadlineSeconds: 0\n    containers: {image: registry.example.com/now:1.0.0, resources: {cpu: 100m, memory: 64Mi}}\n";
+    let outcome = lummo_krm::process(&Workloads::default(), input.as_bytes().to_vec(), None);
+    assert_eq!(outcome.exit_code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.contains("    activeDeadlineSeconds: 0\n"), "{}", outcome.stdout);
+}
