@@ -24,10 +24,11 @@ use lummo_kinds::argo::{AnalysisTemplate, Metric, Rollout};
 use lummo_kinds::traefik::{IngressRoute, TraefikService};
 use lummo_krm::{Item, ResourceId};
 
-/// Every problem of the render `items`, one line each.
+/// Every problem of the render `items`, one line each: its canaries' (here) and its
+/// references' ([`crate::references`]).
 pub fn check(items: &[Item]) -> Vec<String> {
     let by_id: BTreeMap<ResourceId, &Item> = items.iter().map(|item| (item.id(), item)).collect();
-    let mut problems = Vec::new();
+    let mut problems = crate::references::check(items);
     for item in items.iter().filter(|item| item.id().is::<Rollout>()) {
         match item.decode::<Rollout>() {
             Ok(rollout) => check_rollout(&rollout, &by_id, &mut problems),
@@ -282,5 +283,15 @@ mod tests {
         assert_eq!(phase_without_data(&thresholds), Some(Phase::Successful));
         let guarded = [metric("default(result, 0) > 0", Some("false")), metric("default(result, 0) <= 5", None)];
         assert_eq!(phase_without_data(&guarded), Some(Phase::Inconclusive));
+    }
+
+    #[test]
+    fn a_canary_that_cannot_work_is_found() {
+        let rollout = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n  template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c, image: i}]}}\n  strategy: {canary: {steps: [{setWeight: 50}, {pause: {duration: 1m}}, {setWeight: 100}], analysis: {templates: [{templateName: api-error-rate}]}}}\n---\napiVersion: argoproj.io/v1alpha1\nkind: AnalysisTemplate\nmetadata: {name: api-error-rate}\nspec: {metrics: [{name: error-rate, interval: 3m, failureLimit: 3, successCondition: 'default(result, 0) <= 5', provider: {datadog: {interval: 5m, query: 'sum:x{service:api,version:1}'}}}]}\n";
+        let items = lummo_krm::ResourceList::read(rollout.as_bytes().to_vec()).unwrap().items;
+        let problems = check(&items);
+        for needle in ["carry no Datadog service tag", "with no data its analysis ends Successful", "pause less than the 720s"] {
+            assert!(problems.iter().any(|p| p.contains(needle)), "{needle:?} not in {problems:#?}");
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! rewrites the expectations; review every changed line before committing.
 
 pub mod cross;
+pub mod references;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
