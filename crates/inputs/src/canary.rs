@@ -34,6 +34,17 @@ impl Pauses {
     }
 }
 
+/// A pause's duration in seconds as Argo Rollouts reads it (`RolloutPause.DurationSeconds`):
+/// whole seconds (`30`, an int32), else a Go duration (`5m`, `1h30m`) cut to whole seconds;
+/// `None` for anything else or below zero, which Argo Rollouts' validation refuses.
+pub fn pause_seconds(text: &str) -> Option<f64> {
+    let seconds = match text.parse::<i32>() {
+        Ok(seconds) => f64::from(seconds),
+        Err(_) => lummo_krm::duration::go_duration_seconds(text)?.trunc(),
+    };
+    (seconds >= 0.0 && seconds <= f64::from(i32::MAX)).then_some(seconds)
+}
+
 /// The pauses at or after step `start`. A pause whose duration is not one counts as none.
 pub fn pauses_from(steps: &[CanaryStep], start: usize) -> Pauses {
     let mut total = 0.0;
@@ -42,7 +53,7 @@ pub fn pauses_from(steps: &[CanaryStep], start: usize) -> Pauses {
             CanaryStep::Pause(pause) => match &pause.duration {
                 None => return Pauses::Manual,
                 Some(IntOrString::Int(seconds)) => total += f64::from(*seconds),
-                Some(IntOrString::String(text)) => total += lummo_krm::duration::go_duration_seconds(text).unwrap_or(0.0),
+                Some(IntOrString::String(text)) => total += pause_seconds(text).unwrap_or(0.0),
             },
             CanaryStep::SetWeight(_) => {}
         }
@@ -194,6 +205,9 @@ mod tests {
         assert!(Pauses::Manual.covers(1e9) && !Pauses::Seconds(600.0).covers(720.0));
         assert_eq!((human_duration(720.0), human_duration(90.0), human_duration(0.0)), ("12m".into(), "1m30s".into(), "0s".into()));
         assert_eq!(default_max_surge(2), 1);
+        // RolloutPause.DurationSeconds: whole seconds or a Go duration, never below zero.
+        assert_eq!((pause_seconds("30"), pause_seconds("1h30m"), pause_seconds("1.5s")), (Some(30.0), Some(5400.0), Some(1.0)));
+        assert_eq!((pause_seconds("-1s"), pause_seconds("-5"), pause_seconds("5 minutes")), (None, None, None));
         assert_eq!(default_max_surge(8), 2);
         assert_eq!(pod_shares(&steps, 2), "30% is 1 of 3 pods (33%), 60% is 2 of 3 pods (67%)");
     }

@@ -57,11 +57,12 @@ pub fn is_portable_env_name(name: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Durations and latencies
 
-/// A pause: `30s`, `5m`, `1h`.
+/// A pause, as Argo Rollouts reads it: whole seconds or a Go duration (`30s`, `5m`, `1h30m`).
 pub fn check_duration(text: &str) -> Result<(), String> {
-    let digits = text.trim_end_matches(['s', 'm', 'h']);
-    let ok = !digits.is_empty() && digits.len() + 1 == text.len() && digits.bytes().all(|b| b.is_ascii_digit());
-    if ok { Ok(()) } else { Err(format!("{text:?} is not a duration: write it like 30s, 5m or 1h (or `manual`)")) }
+    match lummo_inputs::canary::pause_seconds(text) {
+        Some(_) => Ok(()),
+        None => Err(format!("{text:?} is not a duration: write it like 30s, 5m or 1h (or `manual`)")),
+    }
 }
 
 /// A latency threshold in seconds, from `500ms`, `1.5s` or a plain number of seconds; finite
@@ -403,7 +404,8 @@ mod tests {
 
     #[test]
     fn durations_latencies_ports_and_hashes() {
-        assert!(check_duration("5m").is_ok() && check_duration("5").is_err() && check_duration("m").is_err());
+        assert!(check_duration("5m").is_ok() && check_duration("5").is_ok() && check_duration("1h30m").is_ok());
+        assert!(check_duration("m").is_err() && check_duration("-1m").is_err() && check_duration("5 minutes").is_err());
         assert_eq!(latency_seconds("500ms"), Ok(0.5));
         assert_eq!(latency_seconds("1.5s"), Ok(1.5));
         assert_eq!(latency_seconds("2"), Ok(2.0));
