@@ -3,6 +3,7 @@
 //! functions in one process (`engine.rs`), which `lummo` uses.
 
 pub mod cli;
+pub mod cron;
 pub mod duration;
 pub mod engine;
 pub mod files;

@@ -72,7 +72,8 @@ impl Settings {
         // Both are Go durations to Argo Rollouts (`DurationString`), above zero to measure.
         for (field, duration) in [("interval", &analysis.interval), ("queryWindow", &analysis.query_window)] {
             let positive = lummo_krm::duration::go_duration_seconds(duration).is_some_and(|s| s > 0.0);
-            let checked = if positive { Ok(()) } else { Err(format!("{duration:?} is not a duration above zero: write it like 3m or 90s")) };
+            let checked =
+                if positive { Ok(()) } else { Err(format!("{duration:?} is not a duration above zero: write it like 3m or 90s")) };
             platform.check(report, &format!("spec.workloads.analysis.{field}"), checked);
         }
         platform.check(report, "spec.workloads.rollingMaxSurge", check_int_or_percent(&section.rolling_max_surge));
