@@ -249,4 +249,26 @@ mod tests {
         assert!(error("Local").contains("refuses") && error("").contains("empty"));
         assert!(check_time_zone("posix/Asia/Jakarta").is_err() && check_time_zone("localtime").is_err());
     }
+
+    /// robfig/cron's own tables (parser_test.go at bc59245), as a CronJob's schedule reads them
+    /// (`ParseStandard`): `TestRange`'s expressions in the minute field (0-59; its bounds
+    /// checks in fields with those bounds), `TestStandardSpecSchedule`, and the five-field forms
+    /// of `TestParseScheduleErrors`.
+    #[test]
+    fn schedules_as_robfig_cron_parses_them() {
+        for minute in ["5", "0", "7", "5-5", "5-6", "5-7", "5-6/2", "5-7/2", "5-7/1", "*", "*/2"] {
+            assert_eq!(check_schedule(&format!("{minute} * * * *")), Ok(()), "{minute}");
+        }
+        for minute in ["5--5", "jan-x", "2-x", "*/-12", "*//2", "5-3", "*/0"] {
+            assert!(check_schedule(&format!("{minute} * * * *")).is_err(), "{minute}");
+        }
+        // Below the minimum, above the maximum: day of month starts at 1, hours end at 23.
+        assert!(check_schedule("* * 0 * *").is_err() && check_schedule("* 24 * * *").is_err());
+        for ok in ["5 * * * *", "@every 5m", "@midnight", "@yearly", "@annually"] {
+            assert_eq!(check_schedule(ok), Ok(()), "{ok}");
+        }
+        for bad in ["5 j * * *", "* * * *", "@every Xm", "@unrecognized", ""] {
+            assert!(check_schedule(bad).is_err(), "{bad:?}");
+        }
+    }
 }
