@@ -69,33 +69,13 @@ pub fn check(items: &[Item]) -> Vec<String> {
         let ns = item.namespace();
         match item.kind() {
             "Service" => {
-                let chosen = selected(&pods, &json["spec"]["selector"]);
-                if chosen.is_empty() {
-                    problem("its selector selects no pod of the render".into());
-                }
-                for port in json["spec"]["ports"].as_array().into_iter().flatten() {
-                    if let Some(name) = port["targetPort"].as_str()
-                        && !chosen.iter().any(|p| p.ports.iter().any(|(n, _)| n == name))
-                    {
-                        problem(format!("targetPort {name:?} is no port of the pods it selects"));
-                    }
-                }
+                let ports = json["spec"]["ports"].as_array().into_iter().flatten().filter_map(|p| p["targetPort"].as_str());
+                check_selection(&pods, &json["spec"]["selector"], ports, "targetPort", &mut problem);
             }
-            "PodDisruptionBudget" if selected(&pods, &json["spec"]["selector"]["matchLabels"]).is_empty() => {
-                problem("its selector selects no pod of the render".into());
-            }
+            "PodDisruptionBudget" => check_selection(&pods, &json["spec"]["selector"]["matchLabels"], std::iter::empty(), "", &mut problem),
             "PodMonitor" => {
-                let chosen = selected(&pods, &json["spec"]["selector"]["matchLabels"]);
-                if chosen.is_empty() {
-                    problem("its selector selects no pod of the render".into());
-                }
-                for endpoint in json["spec"]["podMetricsEndpoints"].as_array().into_iter().flatten() {
-                    if let Some(port) = endpoint["port"].as_str()
-                        && !chosen.iter().any(|p| p.ports.iter().any(|(n, _)| n == port))
-                    {
-                        problem(format!("port {port:?} is no port of the pods it selects"));
-                    }
-                }
+                let ports = json["spec"]["podMetricsEndpoints"].as_array().into_iter().flatten().filter_map(|e| e["port"].as_str());
+                check_selection(&pods, &json["spec"]["selector"]["matchLabels"], ports, "port", &mut problem);
             }
             "IngressRoute" => check_route(json, ns, &objects, &has, &mut problem),
             "ScaledObject" => check_scaled_object(json, ns, &has, &mut problem),
@@ -122,6 +102,17 @@ pub fn check(items: &[Item]) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The selector selects pods of the render, and each named port is a port of those pods.
+fn check_selection<'a>(pods: &[Pods], selector: &Json, ports: impl Iterator<Item = &'a str>, field: &str, problem: &mut dyn FnMut(String)) {
+    let chosen = selected(pods, selector);
+    if chosen.is_empty() {
+        problem("its selector selects no pod of the render".into());
+    }
+    for port in ports.filter(|port| !chosen.iter().any(|p| p.ports.iter().any(|(name, _)| name == port))) {
+        problem(format!("{field} {port:?} is no port of the pods it selects"));
+    }
 }
 
 type Has<'a> = dyn Fn(&str, &str, &str) -> bool + 'a;
