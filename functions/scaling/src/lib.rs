@@ -7,6 +7,8 @@
 //! (printed by `--help`) is the user documentation.
 
 pub mod backlog;
+pub mod hpa;
+pub mod pubsub_scaler;
 pub mod settings;
 
 use k8s_openapi::Resource;
@@ -57,7 +59,7 @@ impl Function for Scaling {
             let Some(scaling) = &workload.scaling else { continue };
             let checkpoint = report.checkpoint();
             let target = target(input, &workload.app, &resources, report);
-            let plan = self.check(input, &workload.app, scaling, report);
+            let plan = self.check(input, &workload, scaling, report);
             if let (Some(target), Some(plan), false) = (target, plan, report.errors_since(checkpoint)) {
                 generated.extend(self.build(index, input, &workload, target, plan));
             }
@@ -116,7 +118,7 @@ fn target(input: &Input, app: &str, resources: &Resources, report: &mut Report) 
 // Validation
 
 impl Scaling {
-    fn check(&self, input: &Input, app: &str, scaling: &ScalingSpec, report: &mut Report) -> Option<Plan> {
+    fn check(&self, input: &Input, workload: &WorkloadInput, scaling: &ScalingSpec, report: &mut Report) -> Option<Plan> {
         let checkpoint = report.checkpoint();
         let (min, max) = bounds(input, scaling, self.settings.min_replicas, report);
         let mut triggers = Vec::new();
@@ -126,34 +128,8 @@ impl Scaling {
                 triggers.push(Trigger { type_: name.into(), metric_type: Some("Utilization".into()), metadata, authentication_ref: None });
             }
         }
-        let subscriptions = match &scaling.pubsub_topic {
-            Some(OneOrMany::One(one)) => {
-                input.warning(report, "spec.scaling.pubsubTopic", "a single subscription is the earlier form: write a list (- name: ...)");
-                vec![("spec.scaling.pubsubTopic".to_string(), one)]
-            }
-            Some(many) => many.entries("spec.scaling.pubsubTopic"),
-            None => Vec::new(),
-        };
-        let auth = self.authentication_ref(app);
-        for (path, subscription) in &subscriptions {
-            if let Some(value) = backlog_per_replica(input, path, subscription, report) {
-                let metadata = [
-                    ("subscriptionName".to_string(), subscription.name.clone()),
-                    ("mode".to_string(), "SubscriptionSize".to_string()),
-                    ("value".to_string(), value.to_string()),
-                ];
-                if let Err(message) = pubsub::check_name("subscription", &subscription.name) {
-                    input.error(report, &format!("{path}.name"), message);
-                }
-                let trigger = Trigger {
-                    type_: "gcp-pubsub".into(),
-                    metric_type: None,
-                    metadata: metadata.into(),
-                    authentication_ref: Some(auth.clone()),
-                };
-                triggers.push(trigger);
-            }
-        }
+        let subscriptions = subscriptions(input, scaling, report);
+        triggers.extend(self.pubsub_triggers(input, workload, &subscriptions, report));
         if scaling.cpu.is_none() && scaling.memory.is_none() && subscriptions.is_empty() {
             input.error(report, "spec.scaling", "needs at least one trigger: cpu, memory or pubsubTopic");
         } else if min == 0 && subscriptions.is_empty() {
@@ -163,6 +139,40 @@ impl Scaling {
         let stabilization_seconds = self.stabilization(input, scaling, report);
         let needs_gcp_auth = !subscriptions.is_empty() && self.settings.pubsub_auth == PubsubAuth::WorkloadIdentity;
         (!report.errors_since(checkpoint)).then_some(Plan { min, max, stabilization_seconds, triggers, needs_gcp_auth })
+    }
+
+    /// One trigger per subscription, in the GCP project of the input's `env` when the platform
+    /// has one for it.
+    fn pubsub_triggers(
+        &self,
+        input: &Input,
+        workload: &WorkloadInput,
+        subscriptions: &[Subscription],
+        report: &mut Report,
+    ) -> Vec<Trigger> {
+        if subscriptions.is_empty() {
+            return Vec::new();
+        }
+        let project = self.settings.project_of(workload.env.as_deref());
+        if project.is_none() {
+            let env = workload.env.as_ref().map_or_else(|| "no env".to_string(), |env| format!("env {env:?}"));
+            let message = format!(
+                "the platform has no GCP project for {env} (spec.pubsub.projects of the LummoPlatform has neither it nor default): KEDA looks for the subscriptions in the project of its own identity"
+            );
+            input.warning(report, "spec.env", message);
+        }
+        let auth = self.authentication_ref(&workload.app);
+        let mut triggers = Vec::new();
+        for (path, subscription) in subscriptions {
+            let backlog = backlog_per_replica(input, path, subscription, report);
+            if let Err(message) = pubsub::check_name("subscription", &subscription.name) {
+                input.error(report, &format!("{path}.name"), message);
+            }
+            if let Some(backlog) = backlog {
+                triggers.push(pubsub_scaler::trigger(&subscription.name, project, backlog, auth.clone()));
+            }
+        }
+        triggers
     }
 
     fn authentication_ref(&self, app: &str) -> AuthenticationRef {
@@ -189,6 +199,21 @@ impl Scaling {
                 0
             }
         }
+    }
+}
+
+/// A subscription of the input and its field path.
+type Subscription<'a> = (String, &'a PubsubTrigger);
+
+/// The input's subscriptions (a list, or the earlier single one).
+fn subscriptions<'a>(input: &Input, scaling: &'a ScalingSpec, report: &mut Report) -> Vec<Subscription<'a>> {
+    match &scaling.pubsub_topic {
+        Some(OneOrMany::One(one)) => {
+            input.warning(report, "spec.scaling.pubsubTopic", "a single subscription is the earlier form: write a list (- name: ...)");
+            vec![("spec.scaling.pubsubTopic".to_string(), one)]
+        }
+        Some(many) => many.entries("spec.scaling.pubsubTopic"),
+        None => Vec::new(),
     }
 }
 
@@ -285,7 +310,11 @@ impl Scaling {
             advanced: Some(Advanced { horizontal_pod_autoscaler_config: HorizontalPodAutoscalerConfig { behavior } }),
             triggers: plan.triggers,
         };
-        let mut outputs = vec![Generated::new(index, &ScaledObject::new(metadata(workload.app.clone()), spec))];
+        let mut scaled_object = Generated::new(index, &ScaledObject::new(metadata(workload.app.clone()), spec));
+        if let Some(name) = hpa::name(&workload.app) {
+            set_hpa_name(&mut scaled_object, name);
+        }
+        let mut outputs = vec![scaled_object];
         if plan.needs_gcp_auth {
             let auth = TriggerAuthenticationSpec { pod_identity: PodIdentity { provider: "gcp".into() } };
             outputs
@@ -293,4 +322,13 @@ impl Scaling {
         }
         outputs
     }
+}
+
+/// Sets `spec.advanced.horizontalPodAutoscalerConfig.name` of a ScaledObject (which always has
+/// `advanced`, for its scale-down window). Written into the serialised object because
+/// `lummo_kinds::keda::HorizontalPodAutoscalerConfig` has no `name` field yet (KEDA's CRD has);
+/// once it has, set it in `build`'s typed spec and remove this.
+fn set_hpa_name(scaled_object: &mut Generated, name: String) {
+    let config = scaled_object.object.pointer_mut("/spec/advanced/horizontalPodAutoscalerConfig").and_then(|config| config.as_object_mut());
+    config.expect("a ScaledObject has advanced.horizontalPodAutoscalerConfig").insert("name".to_string(), name.into());
 }

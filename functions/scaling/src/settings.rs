@@ -1,9 +1,11 @@
-//! The scaling function's settings: the platform's (`spec.scaling` of a LummoPlatform, defaults
+//! The scaling function's settings: the platform's (`spec.scaling` of a LummoPlatform, and the
+//! GCP projects of `spec.pubsub`, which the subscriptions its triggers read belong to; defaults
 //! in `lummo-platform`), and the naming of what it generates, which is fixed.
 
 use lummo_krm::names;
 use lummo_krm::platform::Platform;
 use lummo_krm::results::Report;
+use lummo_platform::PerEnv;
 
 /// How the Pub/Sub scaler authenticates to GCP.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,10 +27,14 @@ pub struct Settings {
     pub scale_down_stabilization_seconds: i32,
     /// Fewest pods unless an input says otherwise.
     pub min_replicas: u32,
+    /// The GCP project of each `env` (and of any other under `default`): the same mapping the
+    /// pubsub function creates topics and subscriptions in, so the scaler reads the
+    /// subscription where it is.
+    pub projects: PerEnv<String>,
 }
 
 impl Settings {
-    pub fn new(platform: &lummo_platform::Scaling) -> Settings {
+    pub fn new(platform: &lummo_platform::Scaling, pubsub: &lummo_platform::Pubsub) -> Settings {
         Settings {
             pubsub_auth: match &platform.pubsub_trigger_authentication {
                 Some(name) => PubsubAuth::Existing(name.clone()),
@@ -37,22 +43,29 @@ impl Settings {
             trigger_auth_suffix: "-gcp",
             scale_down_stabilization_seconds: platform.scale_down_stabilization_seconds,
             min_replicas: platform.min_replicas,
+            projects: pubsub.projects.clone(),
         }
     }
 
-    /// The settings of a LummoPlatform (its ranges are checked with its shape).
+    /// The settings of a LummoPlatform (its ranges are checked with its shape). The projects are
+    /// checked by the pubsub function, where GCP's rule for project ids is.
     pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
         let section = &platform.spec.scaling;
         if let Some(name) = &section.pubsub_trigger_authentication {
             platform.check(report, "spec.scaling.pubsubTriggerAuthentication", names::check_object_name(name));
         }
-        Settings::new(section)
+        Settings::new(section, &platform.spec.pubsub)
+    }
+
+    /// The GCP project of an input's `env`, if the platform has one for it.
+    pub fn project_of(&self, env: Option<&str>) -> Option<&str> {
+        self.projects.of(env).map(String::as_str)
     }
 }
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings::new(&lummo_platform::Scaling::default())
+        Settings::new(&lummo_platform::Scaling::default(), &lummo_platform::Pubsub::default())
     }
 }
 
