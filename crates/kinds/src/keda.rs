@@ -48,6 +48,9 @@ pub struct Advanced {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct HorizontalPodAutoscalerConfig {
     pub behavior: k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerBehavior,
+    /// The HPA's name, when KEDA's `keda-hpa-<name>` would pass 63 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -307,14 +307,12 @@ impl Scaling {
             scale_target_ref: target,
             min_replica_count: plan.min,
             max_replica_count: plan.max,
-            advanced: Some(Advanced { horizontal_pod_autoscaler_config: HorizontalPodAutoscalerConfig { behavior } }),
+            advanced: Some(Advanced {
+                horizontal_pod_autoscaler_config: HorizontalPodAutoscalerConfig { behavior, name: hpa::name(&workload.app) },
+            }),
             triggers: plan.triggers,
         };
-        let mut scaled_object = Generated::new(index, &ScaledObject::new(metadata(workload.app.clone()), spec));
-        if let Some(name) = hpa::name(&workload.app) {
-            set_hpa_name(&mut scaled_object, name);
-        }
-        let mut outputs = vec![scaled_object];
+        let mut outputs = vec![Generated::new(index, &ScaledObject::new(metadata(workload.app.clone()), spec))];
         if plan.needs_gcp_auth {
             let auth = TriggerAuthenticationSpec { pod_identity: PodIdentity { provider: "gcp".into() } };
             outputs
@@ -322,13 +320,4 @@ impl Scaling {
         }
         outputs
     }
-}
-
-/// Sets `spec.advanced.horizontalPodAutoscalerConfig.name` of a ScaledObject (which always has
-/// `advanced`, for its scale-down window). Written into the serialised object because
-/// `lummo_kinds::keda::HorizontalPodAutoscalerConfig` has no `name` field yet (KEDA's CRD has);
-/// once it has, set it in `build`'s typed spec and remove this.
-fn set_hpa_name(scaled_object: &mut Generated, name: String) {
-    let config = scaled_object.object.pointer_mut("/spec/advanced/horizontalPodAutoscalerConfig").and_then(|config| config.as_object_mut());
-    config.expect("a ScaledObject has advanced.horizontalPodAutoscalerConfig").insert("name".to_string(), name.into());
 }
