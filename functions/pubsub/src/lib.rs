@@ -28,10 +28,11 @@ use lummo_krm::{About, Function, Generated, Input, Report, ResourceList};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use duration::{Duration, Written};
 use names::kubernetes_name;
 use settings::{
-    ACK_DEADLINE_SECONDS, BACKOFF_SECONDS, Grant, MAX_DELIVERY_ATTEMPTS, MAX_KUBERNETES_NAME, MIN_TTL_SECONDS, PROJECT_ANNOTATION,
-    SUBSCRIPTION_RETENTION_SECONDS, TOPIC_RETENTION_SECONDS, service_agent, topic_path,
+    ACK_DEADLINE_SECONDS, BACKOFF, Count, Grant, MAX_DELIVERY_ATTEMPTS, MIN_TTL, PROJECT_ANNOTATION, SUBSCRIPTION_RETENTION,
+    TOPIC_RETENTION, service_agent, topic_path,
 };
 pub use settings::{Settings, Ttl};
 
@@ -73,7 +74,8 @@ pub enum TopicEntry {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TopicConfig {
     pub name: String,
-    /// How long the topic keeps messages, even acknowledged ones (`<n>s`); none by default.
+    /// How long the topic keeps messages, even acknowledged ones (`600s`, `600.5s`); none by
+    /// default.
     pub message_retention_duration: Option<String>,
 }
 
@@ -115,7 +117,7 @@ pub struct SubscriptionEntry {
 pub struct SubscriptionConfig {
     pub ack_deadline_seconds: Option<i64>,
     pub max_delivery_attempts: Option<i64>,
-    /// Idle time after which the subscription is deleted (`<n>s`), or `never`.
+    /// Idle time after which the subscription is deleted (`2678400s`), or `never`.
     pub ttl: Option<String>,
     pub message_retention_duration: Option<String>,
     pub minimum_backoff: Option<String>,
@@ -219,7 +221,7 @@ struct TopicPlan {
     path: String,
     /// The Pub/Sub name, prefix included.
     name: String,
-    retention_seconds: Option<u64>,
+    retention: Option<Written>,
 }
 
 struct SubscriptionPlan {
@@ -237,9 +239,9 @@ struct Resolved {
     ack_deadline_seconds: i32,
     max_delivery_attempts: i32,
     ttl: Ttl,
-    message_retention_seconds: u64,
-    minimum_backoff_seconds: u64,
-    maximum_backoff_seconds: u64,
+    message_retention: Written,
+    minimum_backoff: Written,
+    maximum_backoff: Written,
     filter: Option<String>,
     enable_message_ordering: bool,
 }
@@ -273,8 +275,8 @@ impl Pubsub {
                 check.name(&name_path, "dead-letter topic", &format!("{name}{}", self.settings.dead_letter_suffix));
             }
             let retention_path = format!("{path}.messageRetentionDuration");
-            let retention_seconds = retention.and_then(|text| check.seconds(&retention_path, text, TOPIC_RETENTION_SECONDS));
-            topics.push(TopicPlan { path, name, retention_seconds });
+            let retention = retention.and_then(|text| check.duration(&retention_path, text, TOPIC_RETENTION));
+            topics.push(TopicPlan { path, name, retention });
         }
         Plan { input: index, project, project_number, topics, subscriptions: Vec::new() }
     }
@@ -287,9 +289,14 @@ impl Pubsub {
             let path = format!("spec.subscriptions[{i}]");
             let (name, topic) = (format!("{}{}", spec.prefix, entry.subscription), format!("{}{}", spec.prefix, entry.topic));
             check.name(&format!("{path}.subscription"), "subscription", &name);
-            check.name(&format!("{path}.topic"), "topic", &topic);
             let suffix = self.settings.dead_letter_suffix;
             let dead_letter_topic = (!topic.ends_with(suffix)).then(|| format!("{topic}{suffix}"));
+            // The dead-letter topic is a Pub/Sub name too: past 251 characters `.dlx` does not fit.
+            if check.name(&format!("{path}.topic"), "topic", &topic)
+                && let Some(dead_letter_topic) = &dead_letter_topic
+            {
+                check.name(&format!("{path}.topic"), "dead-letter topic", dead_letter_topic);
+            }
             let settings = self.resolve(&mut check, &spec.config, &entry.config, &path);
             subscriptions.push(SubscriptionPlan { path, name, topic, external: entry.external, dead_letter_topic, settings });
         }
@@ -327,28 +334,25 @@ impl Pubsub {
         }
         let (ttl, retention) = (pick!(ttl, "ttl"), pick!(message_retention_duration, "messageRetentionDuration"));
         let (minimum, maximum) = (pick!(minimum_backoff, "minimumBackoff"), pick!(maximum_backoff, "maximumBackoff"));
-        let ack =
-            pick!(ack_deadline_seconds, "ackDeadlineSeconds").and_then(|(v, p)| check.count(&p, *v, ACK_DEADLINE_SECONDS, " seconds"));
-        let attempts =
-            pick!(max_delivery_attempts, "maxDeliveryAttempts").and_then(|(v, p)| check.count(&p, *v, MAX_DELIVERY_ATTEMPTS, ""));
-        let seconds = |check: &mut Checker, setting: &Option<(&String, String)>, range| {
-            setting.as_ref().and_then(|(v, p)| check.seconds(p, v, range))
+        let ack = pick!(ack_deadline_seconds, "ackDeadlineSeconds").and_then(|(v, p)| check.count(&p, *v, &ACK_DEADLINE_SECONDS));
+        let attempts = pick!(max_delivery_attempts, "maxDeliveryAttempts").and_then(|(v, p)| check.count(&p, *v, &MAX_DELIVERY_ATTEMPTS));
+        let duration = |check: &mut Checker, setting: &Option<(&String, String)>, range, default: &Written| {
+            setting.as_ref().and_then(|(v, p)| check.duration(p, v, range)).unwrap_or_else(|| default.clone())
         };
         let resolved = Resolved {
             ack_deadline_seconds: ack.unwrap_or(defaults.ack_deadline_seconds),
             max_delivery_attempts: attempts.unwrap_or(defaults.max_delivery_attempts),
-            ttl: ttl.as_ref().and_then(|(v, p)| check.ttl(p, v)).unwrap_or(defaults.ttl),
-            message_retention_seconds: seconds(check, &retention, SUBSCRIPTION_RETENTION_SECONDS)
-                .unwrap_or(defaults.message_retention_seconds),
-            minimum_backoff_seconds: seconds(check, &minimum, BACKOFF_SECONDS).unwrap_or(defaults.minimum_backoff_seconds),
-            maximum_backoff_seconds: seconds(check, &maximum, BACKOFF_SECONDS).unwrap_or(defaults.maximum_backoff_seconds),
+            ttl: ttl.as_ref().and_then(|(v, p)| check.ttl(p, v)).unwrap_or_else(|| defaults.ttl.clone()),
+            message_retention: duration(check, &retention, SUBSCRIPTION_RETENTION, &defaults.message_retention),
+            minimum_backoff: duration(check, &minimum, BACKOFF, &defaults.minimum_backoff),
+            maximum_backoff: duration(check, &maximum, BACKOFF, &defaults.maximum_backoff),
             // An empty filter is no filter (and lets one subscription drop the spec's).
             filter: pick!(filter, "filter").map(|(v, _)| v.clone()).filter(|f| !f.is_empty()),
             enable_message_ordering: pick!(enable_message_ordering, "enableMessageOrdering").is_some_and(|(v, _)| *v),
         };
         let path_of = |setting: &Option<(&String, String)>| setting.as_ref().map(|(_, p)| p.clone());
         let written =
-            Written { ttl: path_of(&ttl), retention: path_of(&retention), minimum: path_of(&minimum), maximum: path_of(&maximum) };
+            WrittenAt { ttl: path_of(&ttl), retention: path_of(&retention), minimum: path_of(&minimum), maximum: path_of(&maximum) };
         check.consistent(&resolved, &written);
         resolved
     }
@@ -380,7 +384,7 @@ fn warn_without_project_number(input: &Input, plan: &Plan, settings: &Settings, 
 }
 
 /// Where the settings that must agree were written (none: the default).
-struct Written {
+struct WrittenAt {
     ttl: Option<String>,
     retention: Option<String>,
     minimum: Option<String>,
@@ -419,67 +423,77 @@ impl Checker<'_> {
         check_name(what, name).map_err(|message| self.error(path, message)).is_ok()
     }
 
-    /// A whole number in `range`; `unit` ends the message (`" seconds"`).
-    fn count(&mut self, path: &str, value: i64, range: RangeInclusive<i32>, unit: &str) -> Option<i32> {
-        let valid = i32::try_from(value).ok().filter(|v| range.contains(v));
-        if valid.is_none() {
-            self.error(path, format!("must be between {} and {}{unit}, got {value}", range.start(), range.end()));
+    /// A whole number in the range, or 0, which the API reads as "not set" and replaces with
+    /// its default (10 seconds, 5 attempts). 0 is written as that default: it means the same to
+    /// Pub/Sub, stays in the range the CRD documents (5 to 100 attempts), and states the value
+    /// the subscription has, not a 0 that Config Connector could see as a difference.
+    fn count(&mut self, path: &str, value: i64, count: &Count) -> Option<i32> {
+        match i32::try_from(value) {
+            Ok(0) => return Some(count.api_default),
+            Ok(v) if count.range.contains(&v) => return Some(v),
+            _ => {}
         }
-        valid
+        let (low, high, default) = (count.range.start(), count.range.end(), count.api_default);
+        self.error(path, format!("must be between {low} and {high}{}, or 0 for Pub/Sub's default ({default}), got {value}", count.unit));
+        None
     }
 
-    /// A duration `<n>s` in `range`.
-    fn seconds(&mut self, path: &str, text: &str, range: RangeInclusive<u64>) -> Option<u64> {
-        match duration::seconds(text) {
-            Ok(seconds) if range.contains(&seconds) => return Some(seconds),
-            Ok(seconds) => {
+    /// A duration in `range`, exactly; kept as written.
+    fn duration(&mut self, path: &str, text: &str, range: RangeInclusive<Duration>) -> Option<Written> {
+        match Duration::parse(text) {
+            Ok(value) if range.contains(&value) => return Some(Written { text: text.to_string(), value }),
+            Ok(_) => {
                 let (low, high) = (duration::describe(*range.start()), duration::describe(*range.end()));
-                self.error(path, format!("must be between {low} and {high}, got {seconds}s"));
+                self.error(path, format!("must be between {low} and {high}, got {text}"));
             }
-            Err(not) => self.error(path, not_seconds_message("a duration in whole seconds such as \"600s\"", text, not)),
+            Err(not) => self.error(path, not_a_duration_message(DURATION, text, not)),
         }
         None
     }
 
     /// `never`, or a duration of at least a day.
     fn ttl(&mut self, path: &str, text: &str) -> Option<Ttl> {
-        match duration::seconds(text) {
+        match Duration::parse(text) {
             _ if text == NEVER => return Some(Ttl::Never),
-            Ok(seconds) if seconds >= MIN_TTL_SECONDS => return Some(Ttl::Seconds(seconds)),
-            Ok(seconds) => self.error(path, format!("must be at least {}, or never, got {seconds}s", duration::describe(MIN_TTL_SECONDS))),
-            Err(not) => self.error(path, not_seconds_message("never or a duration in whole seconds such as \"2678400s\"", text, not)),
+            Ok(value) if value >= MIN_TTL => return Some(Ttl::After(Written { text: text.to_string(), value })),
+            Ok(_) => self.error(path, format!("must be at least {}, or never, got {text}", duration::describe(MIN_TTL))),
+            Err(not) => self.error(path, not_a_duration_message(TTL, text, not)),
         }
         None
     }
 
     /// Settings that Pub/Sub checks against each other, reported at the one the input wrote.
-    fn consistent(&mut self, settings: &Resolved, written: &Written) {
-        let (minimum, maximum) = (settings.minimum_backoff_seconds, settings.maximum_backoff_seconds);
-        if minimum > maximum {
+    fn consistent(&mut self, settings: &Resolved, written: &WrittenAt) {
+        let (minimum, maximum) = (&settings.minimum_backoff, &settings.maximum_backoff);
+        if minimum.value > maximum.value {
+            let (minimum, maximum) = (&minimum.text, &maximum.text);
             match (&written.minimum, &written.maximum) {
-                (Some(path), _) => self.error(path, format!("must not be above maximumBackoff ({maximum}s), got {minimum}s")),
-                (None, Some(path)) => {
-                    self.error(path, format!("must not be below minimumBackoff ({minimum}s, the default), got {maximum}s"))
-                }
+                (Some(path), _) => self.error(path, format!("must not be above maximumBackoff ({maximum}), got {minimum}")),
+                (None, Some(path)) => self.error(path, format!("must not be below minimumBackoff ({minimum}, the default), got {maximum}")),
                 (None, None) => {}
             }
         }
-        let retention = settings.message_retention_seconds;
-        if let Ttl::Seconds(ttl) = settings.ttl
-            && ttl < retention
+        let retention = &settings.message_retention;
+        if let Ttl::After(ttl) = &settings.ttl
+            && ttl.value < retention.value
         {
+            let (ttl, retention) = (&ttl.text, &retention.text);
             match (&written.ttl, &written.retention) {
-                (Some(path), _) => self.error(path, format!("must not be below messageRetentionDuration ({retention}s), got {ttl}s")),
-                (None, Some(path)) => self.error(path, format!("must not be above the ttl ({ttl}s, the default), got {retention}s")),
+                (Some(path), _) => self.error(path, format!("must not be below messageRetentionDuration ({retention}), got {ttl}")),
+                (None, Some(path)) => self.error(path, format!("must not be above the ttl ({ttl}, the default), got {retention}")),
                 (None, None) => {}
             }
         }
     }
 }
 
+/// What a duration must look like, for error messages.
+const DURATION: &str = "a duration in seconds such as \"600s\" or \"600.5s\" (at most 9 fractional digits)";
+const TTL: &str = "never or a duration in seconds such as \"2678400s\" (at most 9 fractional digits)";
+
 /// `must be <expected>, got "10m": write 600s`.
-fn not_seconds_message(expected: &str, text: &str, not: duration::NotSeconds) -> String {
-    let hint = not.seconds.map(|seconds| format!(": write {seconds}s")).unwrap_or_default();
+fn not_a_duration_message(expected: &str, text: &str, not: duration::NotADuration) -> String {
+    let hint = not.hint.map(|duration| format!(": write {duration}")).unwrap_or_default();
     format!("must be {expected}, got {text:?}{hint}")
 }
 
@@ -541,17 +555,13 @@ fn check_topic(input: &Input, plan: &Plan, subscription: &SubscriptionPlan, decl
 }
 
 /// No two outputs may be one object: the same Pub/Sub resource declared twice, or two Pub/Sub
-/// names that become one Kubernetes name. Each pair of fields is reported once.
+/// names that become one Kubernetes name. Each pair of fields is reported once. (Every name
+/// fits: `names` cuts long ones.)
 fn check_unique(inputs: &[Input], outputs: &[Output], report: &mut Report) {
     let mut first: HashMap<(&str, &str, &str), &Output> = HashMap::new();
-    let (mut reported, mut too_long) = (HashSet::new(), HashSet::new());
+    let mut reported = HashSet::new();
     for output in outputs {
         let input = &inputs[output.generated.input];
-        if output.name.len() > MAX_KUBERNETES_NAME && too_long.insert((output.generated.input, &output.path)) {
-            let message =
-                format!("the Kubernetes name of its {}, {:?}, is longer than {MAX_KUBERNETES_NAME} characters", output.kind, output.name);
-            input.error(report, &output.path, message);
-        }
         let Some(other) = first.get(&(output.kind, input.namespace(), output.name.as_str())) else {
             first.insert((output.kind, input.namespace(), &output.name), output);
             continue;
@@ -624,7 +634,7 @@ impl Pubsub {
     /// letters; with the project number, the service agent may publish to the dead-letter topic.
     fn topic(&self, input: &Input, plan: &Plan, topic: &TopicPlan) -> Vec<Output> {
         let dead_letter = format!("{}{}", topic.name, self.settings.dead_letter_suffix);
-        let retention = topic.retention_seconds.map(seconds);
+        let retention = topic.retention.as_ref().map(|r| r.text.clone());
         let topic_object = |name: &str| {
             let spec = PubSubTopicSpec { resource_id: Some(name.to_string()), message_retention_duration: retention.clone() };
             Output::new(plan.input, &topic.path, Some(name), PubSubTopic::new(metadata(input, plan, kubernetes_name(name)), spec))
@@ -634,8 +644,8 @@ impl Pubsub {
             resource_id: Some(dead_letter.clone()),
             topic_ref: ResourceRef { name: Some(kubernetes_name(&dead_letter)), ..ResourceRef::default() },
             ack_deadline_seconds: Some(keep.ack_deadline_seconds),
-            message_retention_duration: Some(seconds(keep.message_retention_seconds)),
-            expiration_policy: Some(expiration(keep.ttl)),
+            message_retention_duration: Some(keep.message_retention.text.clone()),
+            expiration_policy: Some(expiration(&keep.ttl)),
             ..PubSubSubscriptionSpec::default()
         };
         let dead_letters = PubSubSubscription::new(metadata(input, plan, kubernetes_name(&dead_letter)), dead_letters);
@@ -667,15 +677,15 @@ impl Pubsub {
             max_delivery_attempts: Some(settings.max_delivery_attempts),
         });
         let retry_policy = RetryPolicy {
-            minimum_backoff: Some(seconds(settings.minimum_backoff_seconds)),
-            maximum_backoff: Some(seconds(settings.maximum_backoff_seconds)),
+            minimum_backoff: Some(settings.minimum_backoff.text.clone()),
+            maximum_backoff: Some(settings.maximum_backoff.text.clone()),
         };
         let spec = PubSubSubscriptionSpec {
             resource_id: Some(subscription.name.clone()),
             topic_ref: topic_ref(&subscription.topic),
             ack_deadline_seconds: Some(settings.ack_deadline_seconds),
-            message_retention_duration: Some(seconds(settings.message_retention_seconds)),
-            expiration_policy: Some(expiration(settings.ttl)),
+            message_retention_duration: Some(settings.message_retention.text.clone()),
+            expiration_policy: Some(expiration(&settings.ttl)),
             retry_policy: Some(retry_policy),
             dead_letter_policy,
             filter: settings.filter.clone(),
@@ -701,7 +711,7 @@ fn member<T: Resource>(input: &Input, plan: &Plan, number: u64, grant: &Grant, n
         ..IAMResourceRef::default()
     };
     let spec = IAMPolicyMemberSpec { member: service_agent(number), role: grant.role.to_string(), resource_ref };
-    IAMPolicyMember::new(metadata(input, plan, format!("{name}{}", grant.member_suffix)), spec)
+    IAMPolicyMember::new(metadata(input, plan, names::with_suffix(name, grant.member_suffix)), spec)
 }
 
 /// No labels: Config Connector copies `metadata.labels` to the GCP resource, and GCP label
@@ -717,14 +727,10 @@ fn metadata(input: &Input, plan: &Plan, name: String) -> ObjectMeta {
     }
 }
 
-fn seconds(seconds: u64) -> String {
-    format!("{seconds}s")
-}
-
 /// `ttl: ""` is how Config Connector's CRD says "never expires": the one empty string written.
-fn expiration(ttl: Ttl) -> ExpirationPolicy {
+fn expiration(ttl: &Ttl) -> ExpirationPolicy {
     match ttl {
-        Ttl::Seconds(after) => ExpirationPolicy { ttl: seconds(after) },
+        Ttl::After(after) => ExpirationPolicy { ttl: after.text.clone() },
         Ttl::Never => ExpirationPolicy { ttl: String::new() },
     }
 }
@@ -744,13 +750,15 @@ mod tests {
     #[test]
     fn the_defaults_pass_the_checks() {
         let d = Settings::default().subscription_defaults;
-        assert!(ACK_DEADLINE_SECONDS.contains(&d.ack_deadline_seconds) && MAX_DELIVERY_ATTEMPTS.contains(&d.max_delivery_attempts));
-        assert!(SUBSCRIPTION_RETENTION_SECONDS.contains(&d.message_retention_seconds));
-        assert!(BACKOFF_SECONDS.contains(&d.minimum_backoff_seconds) && BACKOFF_SECONDS.contains(&d.maximum_backoff_seconds));
-        assert!(d.minimum_backoff_seconds <= d.maximum_backoff_seconds);
-        assert!(matches!(d.ttl, Ttl::Seconds(ttl) if ttl >= MIN_TTL_SECONDS && ttl >= d.message_retention_seconds));
+        assert!(
+            ACK_DEADLINE_SECONDS.range.contains(&d.ack_deadline_seconds) && MAX_DELIVERY_ATTEMPTS.range.contains(&d.max_delivery_attempts)
+        );
+        assert!(SUBSCRIPTION_RETENTION.contains(&d.message_retention.value));
+        assert!(BACKOFF.contains(&d.minimum_backoff.value) && BACKOFF.contains(&d.maximum_backoff.value));
+        assert!(d.minimum_backoff.value <= d.maximum_backoff.value);
+        assert!(matches!(&d.ttl, Ttl::After(ttl) if ttl.value >= MIN_TTL && ttl.value >= d.message_retention.value));
         let keep = Settings::default().dead_letter_subscription;
-        assert!(SUBSCRIPTION_RETENTION_SECONDS.contains(&keep.message_retention_seconds) && keep.ttl == Ttl::Never);
+        assert!(SUBSCRIPTION_RETENTION.contains(&keep.message_retention.value) && keep.ttl == Ttl::Never);
     }
 
     #[test]

@@ -9,31 +9,33 @@ use lummo_krm::platform::Platform;
 use lummo_krm::results::Report;
 use lummo_platform::PerEnv;
 
+use crate::duration::{Duration, Written};
+
 /// When an idle subscription is deleted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ttl {
-    /// After this many seconds without subscribers.
-    Seconds(u64),
+    /// After this long without subscribers.
+    After(Written),
     /// Never (Config Connector's `expirationPolicy: {ttl: ""}`).
     Never,
 }
 
 /// What a subscription gets for each setting its input leaves out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubscriptionDefaults {
     pub ack_deadline_seconds: i32,
     pub max_delivery_attempts: i32,
     pub ttl: Ttl,
-    pub message_retention_seconds: u64,
-    pub minimum_backoff_seconds: u64,
-    pub maximum_backoff_seconds: u64,
+    pub message_retention: Written,
+    pub minimum_backoff: Written,
+    pub maximum_backoff: Written,
 }
 
 /// The subscription every topic's dead-letter topic gets, so that dead letters are kept.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeadLetterSubscription {
     pub ack_deadline_seconds: i32,
-    pub message_retention_seconds: u64,
+    pub message_retention: Written,
     pub ttl: Ttl,
 }
 
@@ -77,14 +79,16 @@ impl Settings {
             subscription_defaults: SubscriptionDefaults {
                 ack_deadline_seconds: 10,
                 max_delivery_attempts: 5,
-                ttl: Ttl::Seconds(2_678_400),
-                message_retention_seconds: 604_800,
-                minimum_backoff_seconds: 300,
-                maximum_backoff_seconds: 600,
+                ttl: Ttl::After(Written::seconds(2_678_400)),
+                message_retention: Written::seconds(604_800),
+                minimum_backoff: Written::seconds(300),
+                maximum_backoff: Written::seconds(600),
             },
+            // Pub/Sub's default retention, 7 days (the earlier implementation's, which was the
+            // most a subscription kept then).
             dead_letter_subscription: DeadLetterSubscription {
                 ack_deadline_seconds: 10,
-                message_retention_seconds: 604_800,
+                message_retention: Written::seconds(604_800),
                 ttl: Ttl::Never,
             },
             publisher: Grant { role: "roles/pubsub.publisher", member_suffix: "-pubsub-publisher" },
@@ -128,12 +132,24 @@ pub fn topic_path(project: &str, topic: &str) -> String {
     format!("projects/{project}/topics/{topic}")
 }
 
-// Pub/Sub's limits (https://cloud.google.com/pubsub/docs/subscription-properties).
-pub const ACK_DEADLINE_SECONDS: RangeInclusive<i32> = 10..=600;
-pub const MAX_DELIVERY_ATTEMPTS: RangeInclusive<i32> = 5..=100;
-pub const BACKOFF_SECONDS: RangeInclusive<u64> = 0..=600;
-pub const SUBSCRIPTION_RETENTION_SECONDS: RangeInclusive<u64> = 600..=604_800;
-pub const TOPIC_RETENTION_SECONDS: RangeInclusive<u64> = 600..=2_678_400;
-pub const MIN_TTL_SECONDS: u64 = 86_400;
-/// A Kubernetes object name (DNS subdomain) has at most this many characters.
-pub const MAX_KUBERNETES_NAME: usize = 253;
+// Pub/Sub's limits, from the field comments of google/pubsub/v1/pubsub.proto in
+// googleapis/googleapis (the table tests name the commit): the ack deadline and delivery
+// attempts (0 for the server's default of each), the backoffs, the retention of a subscription
+// and of a topic (10 minutes to 31 days for both; 7 days was a subscription's limit once), and
+// the shortest ttl of a subscription.
+
+/// An integer setting: its range, and what Pub/Sub makes of 0, the proto's default, which the
+/// API reads as "not set".
+pub struct Count {
+    pub range: RangeInclusive<i32>,
+    pub api_default: i32,
+    /// Ends the error message (`" seconds"`).
+    pub unit: &'static str,
+}
+
+pub const ACK_DEADLINE_SECONDS: Count = Count { range: 10..=600, api_default: 10, unit: " seconds" };
+pub const MAX_DELIVERY_ATTEMPTS: Count = Count { range: 5..=100, api_default: 5, unit: "" };
+pub const BACKOFF: RangeInclusive<Duration> = Duration::seconds(0)..=Duration::seconds(600);
+pub const SUBSCRIPTION_RETENTION: RangeInclusive<Duration> = Duration::seconds(600)..=Duration::seconds(2_678_400);
+pub const TOPIC_RETENTION: RangeInclusive<Duration> = Duration::seconds(600)..=Duration::seconds(2_678_400);
+pub const MIN_TTL: Duration = Duration::seconds(86_400);

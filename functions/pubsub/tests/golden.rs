@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use lummo_kinds::config_connector::{IAMPolicyMember, PubSubSubscription, PubSubTopic};
-use lummo_testing::{assert_reads_back, check_golden, generated_items, validate_outputs};
+use lummo_testing::{assert_reads_back, check_golden, generated_items, run_case, validate_outputs};
 use pubsub::{Pubsub, Settings};
 
 fn cases() -> std::path::PathBuf {
@@ -27,10 +27,42 @@ fn golden_cases_render_exactly_and_validate() {
     assert_eq!(kinds.len(), 3, "every kind is covered: {kinds:?}");
 }
 
+/// Objects refer to each other by their Kubernetes names (which long Pub/Sub names are cut to):
+/// every reference by name in a render is an object of that render, except a topic the
+/// function warned must exist (which comes, with its dead-letter topic, from elsewhere).
+#[test]
+fn references_name_the_objects_generated() {
+    for case in std::fs::read_dir(cases()).unwrap().map(|entry| entry.unwrap().path()) {
+        let outcome = run_case(&Pubsub::default(), &case);
+        if outcome.exit_code != 0 {
+            continue;
+        }
+        let (warnings, output) = (&outcome.stderr, case.join("output.yaml"));
+        let list = lummo_krm::ResourceList::read(outcome.stdout.into_bytes()).unwrap();
+        let objects: Vec<serde_json::Value> = list.items.iter().map(|item| item.node().to_json()).collect();
+        let exists = |kind: &str, name: &str| objects.iter().any(|o| o["kind"] == kind && o["metadata"]["name"] == name);
+        for object in &objects {
+            let spec = &object["spec"];
+            let topic = spec["topicRef"]["name"].as_str();
+            if topic.is_some_and(|name| warnings.contains(&format!("its PubSubTopic {name:?} must exist"))) {
+                continue;
+            }
+            let topics = [topic, spec["deadLetterPolicy"]["deadLetterTopicRef"]["name"].as_str()];
+            for name in topics.into_iter().flatten() {
+                assert!(exists("PubSubTopic", name), "{}: no PubSubTopic {name}", output.display());
+            }
+            if object["kind"] == "IAMPolicyMember" {
+                let (kind, name) = (spec["resourceRef"]["kind"].as_str().unwrap(), spec["resourceRef"]["name"].as_str().unwrap());
+                assert!(exists(kind, name), "{}: no {kind} {name}", output.display());
+            }
+        }
+    }
+}
+
 /// Running pubsub again on its own output changes nothing.
 #[test]
 fn a_second_run_changes_nothing() {
-    for case in ["readme-example", "project-number-known", "overrides"] {
+    for case in ["readme-example", "project-number-known", "overrides", "long-names", "fractional-seconds", "zero-means-default"] {
         let input = std::fs::read(cases().join(case).join("input.yaml")).unwrap();
         let output = lummo_krm::process(&Pubsub::default(), input, None).stdout.into_bytes();
         let again = lummo_krm::process(&Pubsub::default(), output.clone(), None);
