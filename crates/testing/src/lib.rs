@@ -80,7 +80,10 @@ pub fn validator(manifest_dir: &str) -> PathBuf {
 /// Writes the items of ResourceList/stream outputs into one folder and validates them all
 /// strictly; panics with the validator's report on any problem.
 pub fn validate_outputs(manifest_dir: &str, outputs: &[PathBuf]) {
-    let scratch = std::env::temp_dir().join(format!("lummo-validate-{}", std::process::id()));
+    // One folder per call: tests of one binary run at once.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = std::env::temp_dir().join(format!("lummo-validate-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).unwrap();
     let mut count = 0;
