@@ -22,6 +22,19 @@ pub fn check_name(what: &str, name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// GCP's rule for project ids: 6 to 30 lower-case letters, digits and '-', starting with a
+/// letter and not ending with '-'. Pubsub writes projects into objects, scaling into triggers.
+pub fn check_project_id(id: &str) -> Result<(), String> {
+    let valid_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let valid_ends = id.starts_with(|c: char| c.is_ascii_lowercase()) && !id.ends_with('-');
+    if !(6..=30).contains(&id.len()) || !valid_chars || !valid_ends {
+        return Err(format!(
+            "{id:?} is not a GCP project id: use 6 to 30 lower-case letters, digits and '-', starting with a letter and not ending with '-'"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_name;

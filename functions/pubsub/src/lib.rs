@@ -391,17 +391,7 @@ struct WrittenAt {
     maximum: Option<String>,
 }
 
-/// GCP's rule for project ids.
-pub fn check_project_id(id: &str) -> Result<(), String> {
-    let valid_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let valid_ends = id.starts_with(|c: char| c.is_ascii_lowercase()) && !id.ends_with('-');
-    if !(6..=30).contains(&id.len()) || !valid_chars || !valid_ends {
-        return Err(format!(
-            "{id:?} is not a GCP project id: use 6 to 30 lower-case letters, digits and '-', starting with a letter and not ending with '-'"
-        ));
-    }
-    Ok(())
-}
+pub use lummo_inputs::pubsub::check_project_id;
 
 /// Reports the problems of one input, each once: a value of the spec's `config` is checked
 /// again with every subscription that inherits it.
