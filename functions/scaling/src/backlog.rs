@@ -8,29 +8,11 @@
 
 use lummo_inputs::Scalar;
 
-/// Seconds in `text`: a number followed by `ms`, `s`, `m` or `h`, or several (`1m30s`).
+/// Seconds in `text`: a Go duration (`500ms`, `30s`, `2m`, `1h30m`), as KEDA's and Kubernetes'
+/// own duration fields read them, not below zero.
 pub fn seconds(text: &str) -> Result<f64, String> {
-    let invalid = || format!("{text:?} is not a duration: write it like 500ms, 30s, 2m or 1h30m");
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return Err(invalid());
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(invalid)?;
-        let number: f64 = rest[..number_end].parse().map_err(|_| invalid())?;
-        let unit_end = rest[number_end..].find(|c: char| c.is_ascii_digit()).map_or(rest.len(), |i| number_end + i);
-        let unit = match &rest[number_end..unit_end] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(invalid()),
-        };
-        total += number * unit;
-        rest = &rest[unit_end..];
-    }
-    Ok(total)
+    let seconds = lummo_krm::duration::go_duration_seconds(text.trim()).filter(|seconds| *seconds >= 0.0);
+    seconds.ok_or_else(|| format!("{text:?} is not a duration: write it like 500ms, 30s, 2m or 1h30m"))
 }
 
 /// A `size` as written: a whole number of messages (quoted in earlier inputs: then `true`).

@@ -64,17 +64,15 @@ pub fn check_duration(text: &str) -> Result<(), String> {
     }
 }
 
-/// A latency threshold in seconds, from `500ms`, `1.5s` or a plain number of seconds; finite
-/// and above 0.
+/// A latency threshold in seconds, from a Go duration (`500ms`, `1.5s`) or a plain number of
+/// seconds; finite and above 0.
 pub fn latency_seconds(text: &str) -> Result<f64, String> {
-    let (number, scale) = match text.strip_suffix("ms") {
-        Some(ms) => (ms, 0.001),
-        None => (text.strip_suffix('s').unwrap_or(text), 1.0),
-    };
-    match number.trim().parse::<f64>() {
-        Ok(value) if value.is_finite() && value * scale > 0.0 => Ok(value * scale),
-        Ok(_) => Err(format!("must be a finite latency above 0, like 500ms or 1.5s, got {text:?}")),
-        Err(_) => Err(format!("{text:?} is not a latency: write it like 500ms or 1.5s")),
+    let text_trimmed = text.trim();
+    let seconds = text_trimmed.parse::<f64>().ok().or_else(|| lummo_krm::duration::go_duration_seconds(text_trimmed));
+    match seconds {
+        Some(value) if value.is_finite() && value > 0.0 => Ok(value),
+        Some(_) => Err(format!("must be a finite latency above 0, like 500ms or 1.5s, got {text:?}")),
+        None => Err(format!("{text:?} is not a latency: write it like 500ms or 1.5s")),
     }
 }
 
