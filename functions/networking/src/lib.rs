@@ -4,6 +4,7 @@
 //! (printed by `--help`) is its user documentation.
 
 mod canary;
+pub mod regexp;
 pub mod rule;
 pub mod settings;
 
@@ -238,6 +239,22 @@ fn check_generated_names(name: &str, generated: &[(&str, &str)]) -> Result<(), S
     }
 }
 
+/// A domain of the routes and of the Certificate. cert-manager hands every name to the issuer
+/// as it is, and an ACME server (Let's Encrypt) refuses a name of one label, which fails the
+/// order, so the Certificate of every domain is never issued.
+fn check_domain(domain: &str) -> Result<(), String> {
+    if domain.starts_with("*.") {
+        return Err(format!("{domain:?}: wildcard domains are not supported: list each domain"));
+    }
+    check_dns_subdomain(domain)?;
+    match domain.contains('.') {
+        true => Ok(()),
+        false => Err(format!(
+            "{domain:?} is a single label, which ACME issuers such as Let's Encrypt refuse, so the Certificate of the domains would never be issued: use a full name such as app.example.com"
+        )),
+    }
+}
+
 /// A Service's name is a DNS-1035 label: a DNS label that starts with a letter.
 pub(crate) fn check_service_name(name: &str) -> Result<(), String> {
     check_dns_label(name)?;
@@ -261,9 +278,7 @@ impl Networking {
         }
         for (i, domain) in spec.domains.iter().enumerate() {
             let path = format!("spec.domains[{i}]");
-            if domain.starts_with("*.") {
-                input.error(report, &path, format!("{domain:?}: wildcard domains are not supported: list each domain"));
-            } else if let Err(message) = check_dns_subdomain(domain) {
+            if let Err(message) = check_domain(domain) {
                 input.error(report, &path, message);
             } else if let Some(first) = spec.domains[..i].iter().position(|d| d == domain) {
                 input.error(report, &path, format!("{domain:?} is listed twice (also spec.domains[{first}])"));
@@ -447,5 +462,17 @@ mod tests {
         assert_eq!(check(&name(248), &grpc_only), Ok(()));
         assert_eq!(check_service_name("1api").unwrap_err(), r#""1api" must start with a letter: it is the name of the app's Service"#);
         assert!(check_service_name("api-1").is_ok());
+    }
+
+    #[test]
+    fn domains_have_two_labels_at_least() {
+        for domain in ["localhost", "com", "a-b"] {
+            assert!(check_domain(domain).unwrap_err().contains("is a single label"), "{domain}");
+        }
+        for domain in ["a.test.com", "example.com", "x.y", "1.example", "xn--bcher-kva.example"] {
+            assert_eq!(check_domain(domain), Ok(()), "{domain}");
+        }
+        assert!(check_domain("*.test.com").unwrap_err().contains("wildcard"));
+        assert!(check_domain("A..com").unwrap_err().contains("not a valid DNS name"));
     }
 }

@@ -19,12 +19,16 @@
 //! [`Kind::ALL`], spelled as documented, in lower case, in upper case or capitalised
 //! (`Host`, `host`, `HOST`; `PathPrefix`, `pathprefix`, `PATHPREFIX`, `Pathprefix`). Each
 //! matcher takes a fixed number of arguments ([`Kind::arity`]), none of them empty, and some
-//! arguments are checked as Traefik checks them when it loads the route ([`check_matcher`]).
+//! arguments are checked as Traefik checks them when it loads the route ([`check_matcher`]):
+//! regexps as Go's `regexp` compiles them ([`regexp`]), with the character of the rule where
+//! one goes wrong, so each argument keeps where its characters were written (`Argument`).
 //! Go comments, which Traefik would skip, are not accepted: a `//` comment would swallow the
 //! `)` that the function puts around the rule.
 
 use std::fmt;
 use std::net::IpAddr;
+
+use crate::regexp;
 
 /// Parentheses and `!` nest at most this deep (hostile input cannot exhaust the stack).
 pub const MAX_DEPTH: usize = 100;
@@ -190,9 +194,9 @@ pub fn parse(rule: &str) -> Result<Rule, Error> {
     }
 }
 
-/// Checks one matcher's arguments as Traefik does when it loads the route. `at` are their
-/// 0-based character positions, `position` the matcher's name's.
-fn check_matcher(kind: Kind, args: &[String], at: &[usize], position: usize) -> Result<(), Error> {
+/// Checks one matcher's arguments as Traefik does when it loads the route. `position` is the
+/// 0-based position of the matcher's name.
+fn check_matcher(kind: Kind, args: &[Argument], position: usize) -> Result<(), Error> {
     let name = kind.name();
     let (min, max) = kind.arity();
     if args.len() < min || args.len() > max {
@@ -216,8 +220,8 @@ fn check_matcher(kind: Kind, args: &[String], at: &[usize], position: usize) -> 
         }
         return Err(Error { position: position + 1, message });
     }
-    let fail = |i: usize, message: String| Err(Error { position: at[i] + 1, message });
-    for (i, arg) in args.iter().enumerate() {
+    let fail = |i: usize, message: String| Err(Error { position: args[i].at + 1, message });
+    for (i, Argument { value: arg, .. }) in args.iter().enumerate() {
         let parameter = kind.parameters()[i];
         if arg.is_empty() {
             return fail(i, format!("the {parameter} of {name} must not be empty"));
@@ -239,8 +243,24 @@ fn check_matcher(kind: Kind, args: &[String], at: &[usize], position: usize) -> 
             }
             _ => {}
         }
+        if parameter == "regexp" {
+            check_regexp(kind, &args[i])?;
+        }
     }
     Ok(())
+}
+
+/// Traefik compiles a regexp argument with Go's `regexp` (see [`regexp`]); the error is at the
+/// character of the rule where the regexp goes wrong.
+fn check_regexp(kind: Kind, argument: &Argument) -> Result<(), Error> {
+    let fail = |offset: usize, message: &str| {
+        let message = format!("the regexp of {} does not compile in Go: {message}", kind.name());
+        Err(Error { position: argument.place(offset) + 1, message })
+    };
+    if let Some(offset) = argument.invalid_utf8 {
+        return fail(offset, "escapes here make bytes that are not UTF-8, which Go's regexp refuses");
+    }
+    regexp::check(&argument.value).or_else(|e| fail(e.offset, &e.message))
 }
 
 /// What Traefik's IP checker accepts: an address (Go's `net.ParseIP`) or a range (`net.ParseCIDR`,
@@ -267,11 +287,7 @@ fn is_ip_or_cidr(text: &str) -> bool {
 enum Tok {
     /// A name: letters, digits and `_`.
     Word(String),
-    /// A quoted argument: its value and its text as written.
-    Str {
-        value: String,
-        text: String,
-    },
+    Str(Argument),
     AndAnd,
     OrOr,
     Not,
@@ -301,7 +317,7 @@ impl Token {
     fn describe(&self) -> String {
         match &self.tok {
             Tok::Word(word) => format!("{word:?}"),
-            Tok::Str { text, .. } => format!("the argument {text}"),
+            Tok::Str(argument) => format!("the argument {}", argument.text),
             Tok::AndAnd => r#""&&""#.into(),
             Tok::OrOr => r#""||""#.into(),
             Tok::Not => r#""!""#.into(),
@@ -315,6 +331,51 @@ impl Token {
             Tok::Other(c) => format!("{:?}", c.to_string()),
             Tok::End => "the end of the rule".into(),
         }
+    }
+}
+
+/// A quoted argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Argument {
+    /// Its value: the text between the quotes, escapes read.
+    value: String,
+    /// For each character of `value`, the 0-based position in the rule it was written at.
+    places: Vec<usize>,
+    /// The first character of `value` that stands for bytes that are not UTF-8 (written as
+    /// escapes such as `\xff`): Go keeps those bytes, and its `regexp` refuses them.
+    invalid_utf8: Option<usize>,
+    /// Its text as written, quotes included.
+    text: String,
+    /// The 0-based position of its opening quote.
+    at: usize,
+}
+
+impl Argument {
+    /// The value of an interpreted string's bytes, each written at `places`: a run of bytes
+    /// that is not UTF-8 becomes one U+FFFD, as `String::from_utf8_lossy` makes it.
+    fn from_bytes(bytes: &[u8], places: &[usize]) -> Argument {
+        let mut argument = Argument { value: String::new(), places: Vec::new(), invalid_utf8: None, text: String::new(), at: 0 };
+        let mut offset = 0;
+        for chunk in bytes.utf8_chunks() {
+            for (i, c) in chunk.valid().char_indices() {
+                argument.value.push(c);
+                argument.places.push(places[offset + i]);
+            }
+            offset += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                argument.invalid_utf8 = argument.invalid_utf8.or(Some(argument.places.len()));
+                argument.value.push(char::REPLACEMENT_CHARACTER);
+                argument.places.push(places[offset]);
+                offset += chunk.invalid().len();
+            }
+        }
+        argument
+    }
+
+    /// The 0-based position in the rule of the value's character `offset`, or of the closing
+    /// quote past its end.
+    fn place(&self, offset: usize) -> usize {
+        self.places.get(offset).copied().unwrap_or(self.at + self.text.chars().count() - 1)
     }
 }
 
@@ -369,7 +430,7 @@ impl Lexer {
             }
             c => Tok::Other(c),
         };
-        self.ends_line = matches!(tok, Tok::Word(_) | Tok::Str { .. } | Tok::Close);
+        self.ends_line = matches!(tok, Tok::Word(_) | Tok::Str(_) | Tok::Close);
         Ok(Token { tok, at: start })
     }
 
@@ -396,7 +457,7 @@ impl Lexer {
 
     /// `` `...` ``: the text as it is, without carriage returns (Go's raw string literal).
     fn raw(&mut self, start: usize) -> Result<Tok, Error> {
-        let mut value = String::new();
+        let (mut value, mut places) = (String::new(), Vec::new());
         loop {
             match self.peek() {
                 None => return Err(self.unclosed(start, "`", "the end of the rule")),
@@ -405,18 +466,21 @@ impl Lexer {
                 Some(c) => {
                     self.check_allowed(c)?;
                     value.push(c);
+                    places.push(self.at);
                 }
             }
             self.at += 1;
         }
         self.at += 1;
-        Ok(Tok::Str { value, text: self.text(start) })
+        Ok(Tok::Str(Argument { value, places, invalid_utf8: None, text: self.text(start), at: start }))
     }
 
     /// `"..."`: Go's interpreted string literal, with its escapes.
     fn interpreted(&mut self, start: usize) -> Result<Tok, Error> {
-        let mut bytes = Vec::new();
+        // Each byte of the value, and where the character or escape it came from was written.
+        let (mut bytes, mut places) = (Vec::new(), Vec::new());
         loop {
+            let at = self.at;
             match self.peek() {
                 None => return Err(self.unclosed(start, "\"", "the end of the rule")),
                 Some('\n') => return Err(self.unclosed(start, "\"", "a line break (use `...` for text over several lines)")),
@@ -428,9 +492,12 @@ impl Lexer {
                     self.at += 1;
                 }
             }
+            places.resize(bytes.len(), at);
         }
         self.at += 1;
-        Ok(Tok::Str { value: String::from_utf8_lossy(&bytes).into_owned(), text: self.text(start) })
+        let mut argument = Argument::from_bytes(&bytes, &places);
+        (argument.text, argument.at) = (self.text(start), start);
+        Ok(Tok::Str(argument))
     }
 
     /// One escape at `\`, as Go reads it in a string literal.
@@ -574,13 +641,12 @@ impl Parser {
             return Err(self.unexpected(&format!(r#"expected "(" after {name}"#)));
         }
         self.advance()?;
-        let (mut args, mut at) = (Vec::new(), Vec::new());
+        let mut args = Vec::new();
         loop {
             match &self.look.tok {
                 Tok::Close if args.is_empty() => break,
-                Tok::Str { value, .. } => {
-                    args.push(value.clone());
-                    at.push(self.look.at);
+                Tok::Str(argument) => {
+                    args.push(argument.clone());
                     self.advance()?;
                     match self.look.tok {
                         Tok::Close => break,
@@ -595,9 +661,9 @@ impl Parser {
                 _ => return Err(self.unexpected(r#"expected a quoted argument (`...` or "...")"#)),
             }
         }
-        check_matcher(kind, &args, &at, position)?;
+        check_matcher(kind, &args, position)?;
         self.advance()?;
-        Ok(Rule::Matcher { kind, args })
+        Ok(Rule::Matcher { kind, args: args.into_iter().map(|argument| argument.value).collect() })
     }
 }
 
@@ -809,5 +875,85 @@ mod tests {
         }
         // Characters count as characters, not bytes.
         assert_eq!(error("Path(`/é`) && Path(`x`)"), r#"at character 20: the path of Path must start with "/", got "x""#);
+    }
+
+    /// Values and verdicts of Traefik's own tests of the regexp matchers: traefik/traefik,
+    /// `pkg/muxer/http/matcher_test.go` at commit fd5a576df2e8aeb0bfc8a96b6ef6e60a61f7ec0a
+    /// (`TestHostRegexpMatcher`, `TestPathRegexpMatcher`, `TestHeaderRegexpMatcher`,
+    /// `TestQueryRegexpMatcher`: the rules whose router fails to build, and those that build).
+    #[test]
+    fn traefik_regexp_matcher_tests() {
+        let refused = [
+            "HostRegexp()",
+            "HostRegexp(``)",
+            "HostRegexp(`🦭.com`)",
+            "HostRegexp(`(example.com`)",
+            "HostRegexp(`example.com`, `example.org`)",
+            "PathRegexp()",
+            "PathRegexp(``)",
+            "PathRegexp(`/(css`)",
+            "PathRegexp(`/css`, `/js`)",
+            "HeaderRegexp()",
+            "HeaderRegexp(`X-Forwarded-Host`)",
+            "HeaderRegexp(`X-Forwarded-Host`, ``)",
+            "HeaderRegexp(``, `example.com`)",
+            "HeaderRegexp(`X-Forwarded-Host`,`(example.com`)",
+            "HeaderRegexp(`X-Forwarded-Host`, `example.com`, `example.org`)",
+            "QueryRegexp()",
+            "QueryRegexp(``)",
+            "QueryRegexp(`q`, `(traefik`)",
+            "QueryRegexp(`q`, `traefik`, `proxy`)",
+        ];
+        let accepted = [
+            r"HostRegexp(`^[a-zA-Z-]+\.com$`)",
+            r"HostRegexp(`^[A-Z]+\.com$`)",
+            r"HostRegexp(`{domain:[a-zA-Z-]+\.com}`)",
+            "PathRegexp(`^/(css|js)`)",
+            r#"PathRegexp("/{path:(css|js)}")"#,
+            "HeaderRegexp(`X-Forwarded-Proto`, `^https?$`)",
+            "HeaderRegexp(`x-forwarded-proto`, `^https?$`)",
+            "HeaderRegexp(`X-Forwarded-Proto`, `http{secure:s?}`)",
+            "QueryRegexp(`q`, `^(traefik|nginx)$`)",
+            "QueryRegexp(`q`, `^.*$`)",
+            "QueryRegexp(`q`, `{value:(traefik|nginx)}`)",
+        ];
+        for rule in refused {
+            assert!(parse(rule).is_err(), "{rule:?} should be refused");
+        }
+        for rule in accepted {
+            assert!(parse(rule).is_ok(), "{rule:?}: {:?}", parse(rule));
+        }
+        assert_eq!(refused.len() + accepted.len(), 30);
+    }
+
+    #[test]
+    fn regexps_compile_as_go_compiles_them_with_the_character_where_they_fail() {
+        let cases = [
+            ("PathRegexp(`(example.com`)", 13, "PathRegexp", r#""(" is never closed"#),
+            (
+                "Path(`/a`) && HeaderRegexp(`X-A`, `^a+*$`)",
+                39,
+                "HeaderRegexp",
+                r#""*" follows another repetition operator, which Go refuses (group the first, as in (?:a+)*)"#,
+            ),
+            ("QueryRegexp(`q`, `[z-a]`)", 20, "QueryRegexp", r#"the range "z-a" goes backwards"#),
+            ("HostRegexp(`^(?<=www\\.)example`)", 14, "HostRegexp", r#""(?<=": Go's regexp has no look-ahead or look-behind"#),
+            // Where an escape or a dropped carriage return stands, the character is where it was written.
+            (r#"PathRegexp("^/\\d+\\.(")"#, 22, "PathRegexp", r#""(" is never closed"#),
+            ("PathRegexp(`a\r(`)", 15, "PathRegexp", r#""(" is never closed"#),
+            (r#"PathRegexp("/\xff")"#, 14, "PathRegexp", "escapes here make bytes that are not UTF-8, which Go's regexp refuses"),
+        ];
+        for (rule, at, kind, expected) in cases {
+            assert_eq!(error(rule), format!("at character {at}: the regexp of {kind} does not compile in Go: {expected}"), "{rule:?}");
+        }
+        // Go's parser tests of bytes that are not UTF-8, written as escapes (see `regexp`'s tests).
+        for rule in [r#"PathRegexp("\xff")"#, r#"PathRegexp("[\xff]")"#, r#"PathRegexp("[\\\xff]")"#, r#"PathRegexp("\\\xff")"#] {
+            assert!(error(rule).contains("not UTF-8"), "{rule:?}");
+        }
+        // Bytes that make UTF-8 are fine; keys are no regexps; HostRegexp is ASCII first.
+        for rule in [r#"PathRegexp("/caf\xc3\xa9")"#, "QueryRegexp(`(`)", "QueryRegexp(`(`, `a`)", "HeaderRegexp(`(`, `a`)"] {
+            assert!(parse(rule).is_ok(), "{rule:?}: {:?}", parse(rule));
+        }
+        assert!(error("HostRegexp(`é(`)").contains("must be ASCII"));
     }
 }
