@@ -129,6 +129,15 @@ pub struct Tls {
 pub struct MiddlewareSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_scheme: Option<RedirectScheme>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_allow_list: Option<IpAllowList>,
+}
+
+/// Admits requests from these ranges only.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct IpAllowList {
+    pub source_range: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

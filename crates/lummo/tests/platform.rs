@@ -73,7 +73,12 @@ fn an_empty_platform_renders_exactly_as_none() {
 #[test]
 fn errors_name_the_file_the_resource_and_the_field() {
     type Edit = fn(&str) -> String;
-    let cases: [(&str, Edit, &str); 5] = [
+    let cases: [(&str, Edit, &str); 6] = [
+        (
+            "vpn-range",
+            |p| p.replace("vpnMiddleware: {name: office-only, namespace: ingress}", "vpnSourceRanges: [10.8.0.0/33]"),
+            "error: pkg/platform.yaml: LummoPlatform/shop-eu: spec.networking.vpnSourceRanges[0]: \"10.8.0.0/33\" is not an IP address or CIDR range",
+        ),
         (
             "unknown",
             |p| p.replace("  pgbouncer:\n", "  pgbouncr:\n"),

@@ -216,8 +216,15 @@ pub struct Networking {
     pub entry_points: EntryPoints,
     /// gRPC routes answer on `<app>.<internalGrpcDomain>`.
     pub internal_grpc_domain: String,
-    /// The Middleware that admits VPN addresses only, for routes marked `vpn`.
+    /// The Middleware that admits VPN addresses only, for routes marked `vpn`. It lives in
+    /// another namespace, which Traefik follows only with `allowCrossNamespace` on (off by
+    /// default): with Traefik's defaults, set `vpnSourceRanges` instead.
     pub vpn_middleware: MiddlewareRef,
+    /// The VPN's address ranges (CIDR): when set, each input with VPN routes gets its own IP
+    /// allow-list Middleware in its namespace, which works with Traefik's defaults, instead of
+    /// the reference to `vpnMiddleware`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vpn_source_ranges: Vec<String>,
 }
 
 impl Default for Networking {
@@ -228,6 +235,7 @@ impl Default for Networking {
             entry_points: EntryPoints::default(),
             internal_grpc_domain: "internal.bukukas.k8s".into(),
             vpn_middleware: MiddlewareRef { name: "vpn-only".into(), namespace: "traefik".into() },
+            vpn_source_ranges: Vec::new(),
         }
     }
 }

@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::Service;
 use lummo_kinds::ObjectMeta;
 use lummo_kinds::cert_manager::{Certificate, CertificateSpec, IssuerRef};
 use lummo_kinds::traefik::{
-    IngressRoute, IngressRouteSpec, Middleware, MiddlewareRef, MiddlewareSpec, RedirectScheme, Route, ServiceRef, Tls,
+    IngressRoute, IngressRouteSpec, IpAllowList, Middleware, MiddlewareRef, MiddlewareSpec, RedirectScheme, Route, ServiceRef, Tls,
 };
 use lummo_krm::input::InputKind;
 use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value, check_object_name};
@@ -180,6 +180,7 @@ struct Names {
     https: String,
     http: String,
     redirect: String,
+    vpn: String,
     grpc: String,
     certificate: String,
     tls_secret: String,
@@ -191,6 +192,7 @@ impl Names {
             https: format!("{name}-https"),
             http: format!("{name}-http"),
             redirect: format!("{name}-redirect-https"),
+            vpn: format!("{name}-vpn-only"),
             grpc: format!("{name}-grpc"),
             certificate: name.to_string(),
             tls_secret: format!("{name}-tls"),
@@ -338,7 +340,11 @@ impl Networking {
         let mut generated = Vec::new();
 
         if !spec.routes.is_empty() {
-            let vpn = MiddlewareRef { name: s.vpn_middleware.name.clone(), namespace: Some(s.vpn_middleware.namespace.clone()) };
+            // The platform's shared Middleware, or (with its ranges set) one of this input's own.
+            let vpn = match s.vpn_source_ranges.is_empty() {
+                true => MiddlewareRef { name: s.vpn_middleware.name.clone(), namespace: Some(s.vpn_middleware.namespace.clone()) },
+                false => MiddlewareRef { name: names.vpn.clone(), namespace: None },
+            };
             let routes = spec
                 .routes
                 .iter()
@@ -367,8 +373,16 @@ impl Networking {
                 tls: None,
             };
             generated.push(Generated::new(index, &IngressRoute::new(metadata(&names.http), http)));
-            let scheme = MiddlewareSpec { redirect_scheme: Some(RedirectScheme { scheme: "https".into(), permanent: true }) };
+            let scheme =
+                MiddlewareSpec { redirect_scheme: Some(RedirectScheme { scheme: "https".into(), permanent: true }), ip_allow_list: None };
             generated.push(Generated::new(index, &Middleware::new(metadata(&names.redirect), scheme)));
+            if !s.vpn_source_ranges.is_empty() && spec.routes.iter().any(|route| route.vpn) {
+                let allow = MiddlewareSpec {
+                    redirect_scheme: None,
+                    ip_allow_list: Some(IpAllowList { source_range: s.vpn_source_ranges.clone() }),
+                };
+                generated.push(Generated::new(index, &Middleware::new(metadata(&names.vpn), allow)));
+            }
         }
 
         if spec.grpc {

@@ -265,7 +265,7 @@ fn check_regexp(kind: Kind, argument: &Argument) -> Result<(), Error> {
 
 /// What Traefik's IP checker accepts: an address (Go's `net.ParseIP`) or a range (`net.ParseCIDR`,
 /// whose prefix is decimal digits up to the address's bits; host bits may be set).
-fn is_ip_or_cidr(text: &str) -> bool {
+pub(crate) fn is_ip_or_cidr(text: &str) -> bool {
     let (address, prefix) = match text.split_once('/') {
         Some((address, prefix)) => (address, Some(prefix)),
         None => (text, None),

@@ -16,6 +16,8 @@ pub struct Settings {
     pub internal_grpc_domain: String,
     /// The platform's IP allow-list middleware that admits VPN addresses only.
     pub vpn_middleware: MiddlewareRef,
+    /// The VPN's ranges, when each input gets its own allow-list instead (see the README).
+    pub vpn_source_ranges: Vec<String>,
     /// Issuer of certificates unless an input names another.
     pub issuer: Issuer,
     /// Names of the Service ports routes go to (the convention workloads names ports by).
@@ -30,6 +32,7 @@ impl Settings {
             entry_points: platform.entry_points.clone(),
             internal_grpc_domain: platform.internal_grpc_domain.clone(),
             vpn_middleware: platform.vpn_middleware.clone(),
+            vpn_source_ranges: platform.vpn_source_ranges.clone(),
             issuer: platform.issuer.clone(),
             http_port: lummo_inputs::ports::HTTP,
             grpc_port: lummo_inputs::ports::GRPC,
@@ -49,6 +52,13 @@ impl Settings {
         platform.check(report, &at("vpnMiddleware.name"), names::check_object_name(&section.vpn_middleware.name));
         platform.check(report, &at("vpnMiddleware.namespace"), names::check_dns_label(&section.vpn_middleware.namespace));
         platform.check(report, &at("issuer.name"), names::check_object_name(&section.issuer.name));
+        for (i, range) in section.vpn_source_ranges.iter().enumerate() {
+            let checked = match crate::rule::is_ip_or_cidr(range) {
+                true => Ok(()),
+                false => Err(format!("{range:?} is not an IP address or CIDR range (10.8.0.0/16, fd00::/8)")),
+            };
+            platform.check(report, &at(&format!("vpnSourceRanges[{i}]")), checked);
+        }
         Settings::new(section)
     }
 }
