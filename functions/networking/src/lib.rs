@@ -4,8 +4,6 @@
 //! (printed by `--help`) is its user documentation.
 
 mod canary;
-pub mod regexp;
-pub mod rule;
 pub mod settings;
 
 use k8s_openapi::api::core::v1::Service;
@@ -17,6 +15,7 @@ use lummo_kinds::traefik::{
 use lummo_krm::input::InputKind;
 use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value, check_object_name};
 use lummo_krm::platform::Platform;
+use lummo_krm::traefik_rule as rule;
 use lummo_krm::{About, Decorator, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -53,7 +53,7 @@ impl Settings {
         platform.check(report, &at("vpnMiddleware.namespace"), names::check_dns_label(&section.vpn_middleware.namespace));
         platform.check(report, &at("issuer.name"), names::check_object_name(&section.issuer.name));
         for (i, range) in section.vpn_source_ranges.iter().enumerate() {
-            let checked = match crate::rule::is_ip_or_cidr(range) {
+            let checked = match lummo_krm::traefik_rule::is_ip_or_cidr(range) {
                 true => Ok(()),
                 false => Err(format!("{range:?} is not an IP address or CIDR range (10.8.0.0/16, fd00::/8)")),
             };

@@ -7,7 +7,7 @@
 //! input; the checks across inputs; the outputs. The README (printed by `--help`) is the user
 //! documentation.
 
-pub mod duration;
+pub use lummo_krm::protobuf_duration as duration;
 pub mod names;
 pub mod settings;
 

@@ -9,7 +9,7 @@ use lummo_krm::platform::Platform;
 use lummo_krm::results::Report;
 use lummo_platform::PerEnv;
 
-use crate::duration::{Duration, Written};
+use lummo_krm::protobuf_duration::{Duration, Written};
 
 /// When an idle subscription is deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -28,7 +28,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::regexp;
+use crate::go_regexp as regexp;
 
 /// Parentheses and `!` nest at most this deep (hostile input cannot exhaust the stack).
 pub const MAX_DEPTH: usize = 100;
@@ -265,7 +265,7 @@ fn check_regexp(kind: Kind, argument: &Argument) -> Result<(), Error> {
 
 /// What Traefik's IP checker accepts: an address (Go's `net.ParseIP`) or a range (`net.ParseCIDR`,
 /// whose prefix is decimal digits up to the address's bits; host bits may be set).
-pub(crate) fn is_ip_or_cidr(text: &str) -> bool {
+pub fn is_ip_or_cidr(text: &str) -> bool {
     let (address, prefix) = match text.split_once('/') {
         Some((address, prefix)) => (address, Some(prefix)),
         None => (text, None),
@@ -627,7 +627,7 @@ impl Parser {
     fn matcher(&mut self, name: &str) -> Result<Rule, Error> {
         let position = self.look.at;
         let Some(kind) = Kind::from_name(name) else {
-            let message = match lummo_krm::schema::did_you_mean(name, Kind::ALL.map(Kind::name)) {
+            let message = match crate::schema::did_you_mean(name, Kind::ALL.map(Kind::name)) {
                 Some(known) => format!("{name:?} is not a Traefik matcher, did you mean {known:?}?"),
                 None => {
                     let all: Vec<&str> = Kind::ALL.map(Kind::name).to_vec();
