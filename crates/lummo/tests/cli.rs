@@ -241,3 +241,26 @@ fn kustomize_plugins_render_like_lummo_and_uninstall_cleanly() {
     assert!(removed.status.success(), "{}", text(&removed.stderr));
     assert!(read_tree(&plugins).is_empty() && !plugins.join("krm.lummo.com").exists(), "{:?}", read_tree(&plugins));
 }
+
+/// Every command answers `--help` with its options and an example; `fn NAME --help` is the
+/// function's own; completions come for the shells people use.
+#[test]
+fn every_command_has_help_and_completions() {
+    for command in ["render", "check", "platform", "fn", "functions", "install-plugins", "completions"] {
+        let output = lummo(&[command, "--help"]);
+        assert!(output.status.success(), "{command}: {}", text(&output.stderr));
+        let help = text(&output.stdout);
+        assert!(help.contains(&format!("Usage: lummo {command}")) && help.contains("Example"), "{command}:\n{help}");
+    }
+    for command in [vec!["argocd", "--help"], vec!["argocd", "generate", "--help"]] {
+        assert!(text(&lummo(&command).stdout).contains("Usage: lummo argocd"), "{command:?}");
+    }
+    assert!(text(&lummo(&["fn", "pubsub", "--help"]).stdout).starts_with("# pubsub"));
+    let bad = lummo(&["render", "--in-place", "-o", "out", "pkg"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("'--in-place' cannot be used with '--output <OUT>'"), "{}", text(&bad.stderr));
+    for shell in ["bash", "zsh", "fish"] {
+        let completions = lummo(&["completions", shell]);
+        assert!(completions.status.success() && text(&completions.stdout).contains("install-plugins"), "{shell}");
+    }
+}
