@@ -24,6 +24,10 @@ pub struct About {
     pub help: &'static str,
     /// The input kinds this function reads.
     pub kinds: &'static [InputKind],
+    /// The kinds it generates.
+    pub generates: &'static [&'static str],
+    /// The functions whose outputs it reads or edits, which must run before it.
+    pub needs: &'static [&'static str],
 }
 
 /// One KRM function: the kinds it reads and how it turns them into resources.

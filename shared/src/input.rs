@@ -32,21 +32,29 @@ pub struct InputKind {
     pub read_only: bool,
     /// [`API_VERSION`] for every Lummo kind; another only for test functions.
     pub api_version: &'static str,
+    /// The JSON schema of the kind's `spec` (for the kinds a function owns): what editors,
+    /// validators and the docs are made from.
+    pub spec_schema: Option<fn() -> schemars::Schema>,
 }
 
 impl InputKind {
     pub const fn new(kind: &'static str) -> InputKind {
-        InputKind { kind, legacy_names: &[], read_only: false, api_version: API_VERSION }
+        InputKind { kind, legacy_names: &[], read_only: false, api_version: API_VERSION, spec_schema: None }
     }
 
     /// A kind that had other names before.
     pub const fn with_legacy_names(kind: &'static str, legacy_names: &'static [&'static str]) -> InputKind {
-        InputKind { kind, legacy_names, read_only: false, api_version: API_VERSION }
+        InputKind { kind, legacy_names, read_only: false, api_version: API_VERSION, spec_schema: None }
     }
 
     /// A kind this function reads but another owns (see [`InputKind::read_only`]).
     pub const fn read_only(kind: &'static str, legacy_names: &'static [&'static str]) -> InputKind {
-        InputKind { kind, legacy_names, read_only: true, api_version: API_VERSION }
+        InputKind { kind, legacy_names, read_only: true, api_version: API_VERSION, spec_schema: None }
+    }
+
+    /// The kind with its `spec` type, whose schema it publishes.
+    pub const fn with_spec<T: JsonSchema>(self) -> InputKind {
+        InputKind { spec_schema: Some(schema_for::<T>), ..self }
     }
 
     /// The kind in another API group than Lummo's (for functions that tests define, whose kinds
@@ -202,6 +210,10 @@ impl Input {
             self.error(report, "metadata.name", MISSING_NAME);
         }
     }
+}
+
+fn schema_for<T: JsonSchema>() -> schemars::Schema {
+    schemars::schema_for!(T)
 }
 
 /// What a missing name says: everything an input generates is named after it or its spec.

@@ -34,8 +34,22 @@ struct Tagger;
 /// The test functions' kinds are in a group of their own: Lummo's group has only Lummo's.
 const TEST_GROUP: &str = "test.lummo.example/v1";
 
-static MAKER: About = About { name: "maker", version: "0", help: "", kinds: &[InputKind::new("TestApp").in_group(TEST_GROUP)] };
-static TAGGER: About = About { name: "tagger", version: "0", help: "", kinds: &[InputKind::new("TestTag").in_group(TEST_GROUP)] };
+static MAKER: About = About {
+    name: "maker",
+    version: "0",
+    help: "",
+    kinds: &[InputKind::new("TestApp").in_group(TEST_GROUP)],
+    generates: &["ConfigMap"],
+    needs: &[],
+};
+static TAGGER: About = About {
+    name: "tagger",
+    version: "0",
+    help: "",
+    kinds: &[InputKind::new("TestTag").in_group(TEST_GROUP)],
+    generates: &[],
+    needs: &["maker"],
+};
 
 impl Function for Maker {
     fn about(&self) -> &'static About {

@@ -9,16 +9,9 @@ use lummo_krm::ownership::{GENERATED_BY, GENERATED_FROM};
 use lummo_krm::{Function, Report, ResourceList, engine};
 use proptest::prelude::*;
 
-/// The functions in the canonical order, as `lummo render` runs them (src/registry.rs).
+/// The functions in the canonical order, as `lummo render` runs them (the catalog).
 fn pipeline() -> Vec<Box<dyn Function>> {
-    vec![
-        Box::new(workloads::Workloads::default()),
-        Box::new(scaling::Scaling::default()),
-        Box::new(monitoring::Monitoring::default()),
-        Box::new(networking::Networking::default()),
-        Box::new(pgbouncer::Pgbouncer::default()),
-        Box::new(pubsub::Pubsub::default()),
-    ]
+    lummo_catalog::functions()
 }
 
 /// Resources no function owns, each in a YAML style of its own. `{i}` tells copies apart.

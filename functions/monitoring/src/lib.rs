@@ -41,6 +41,9 @@ pub const ABOUT: About = About {
         InputKind::read_only(JOB, &[]),
         InputKind::read_only(CRON_JOB, CRON_JOB_EARLIER_NAMES),
     ],
+    generates: &["PodMonitor"],
+    // It decorates the workloads workloads generates.
+    needs: &["workloads"],
 };
 
 #[derive(Default)]

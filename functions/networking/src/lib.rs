@@ -93,7 +93,10 @@ pub const ABOUT: About = About {
     name: "networking",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
-    kinds: &[InputKind::new("LummoNetworking")],
+    kinds: &[InputKind::new("LummoNetworking").with_spec::<NetworkingSpec>()],
+    generates: &["IngressRoute", "Middleware", "Certificate", "Service", "TraefikService"],
+    // It checks the ports of workloads' Services and routes its canary Rollouts.
+    needs: &["workloads"],
 };
 
 impl Function for Networking {

@@ -73,8 +73,15 @@ pub struct PoolerMonitoring {
 
 pub const KIND: &str = "pgbouncer";
 
-pub const ABOUT: About =
-    About { name: "pgbouncer", version: env!("CARGO_PKG_VERSION"), help: include_str!("../README.md"), kinds: &[InputKind::new(KIND)] };
+pub const ABOUT: About = About {
+    name: "pgbouncer",
+    version: env!("CARGO_PKG_VERSION"),
+    help: include_str!("../README.md"),
+    kinds: &[InputKind::new(KIND).with_spec::<PgbouncerSpec>()],
+    generates: &["Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "PodMonitor", "ExternalSecret"],
+    // It checks how the app's workload, which workloads generates, reaches the pooler.
+    needs: &["workloads"],
+};
 
 #[derive(Default)]
 pub struct Pgbouncer {

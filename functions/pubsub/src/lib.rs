@@ -138,7 +138,12 @@ pub const ABOUT: About = About {
     name: "pubsub",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
-    kinds: &[InputKind::with_legacy_names(TOPIC, &["PubsubTopic"]), InputKind::with_legacy_names(SUBSCRIPTION, &["PubsubSubscription"])],
+    kinds: &[
+        InputKind::with_legacy_names(TOPIC, &["PubsubTopic"]).with_spec::<TopicSpec>(),
+        InputKind::with_legacy_names(SUBSCRIPTION, &["PubsubSubscription"]).with_spec::<SubscriptionSpec>(),
+    ],
+    generates: &["PubSubTopic", "PubSubSubscription", "IAMPolicyMember"],
+    needs: &[],
 };
 
 impl Function for Pubsub {

@@ -35,6 +35,9 @@ pub const ABOUT: About = About {
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
     kinds: &[InputKind::read_only(DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES)],
+    generates: &["ScaledObject", "TriggerAuthentication"],
+    // It scales the Rollouts and Deployments workloads generates.
+    needs: &["workloads"],
 };
 
 #[derive(Default)]

@@ -38,11 +38,13 @@ pub const ABOUT: About = About {
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
     kinds: &[
-        InputKind::with_legacy_names(DEPLOYMENT, workload::DEPLOYMENT_EARLIER_NAMES),
-        InputKind::new(JOB),
-        InputKind::with_legacy_names(CRON_JOB, workload::CRON_JOB_EARLIER_NAMES),
-        InputKind::new(CONTAINER),
+        InputKind::with_legacy_names(DEPLOYMENT, workload::DEPLOYMENT_EARLIER_NAMES).with_spec::<DeploymentSpec>(),
+        InputKind::new(JOB).with_spec::<JobSpec>(),
+        InputKind::with_legacy_names(CRON_JOB, workload::CRON_JOB_EARLIER_NAMES).with_spec::<JobSpec>(),
+        InputKind::new(CONTAINER).with_spec::<ContainerSpec>(),
     ],
+    generates: &["Rollout", "Deployment", "Service", "PodDisruptionBudget", "AnalysisTemplate", "Job", "CronJob", "ExternalSecret"],
+    needs: &[],
 };
 
 impl Function for Workloads {
