@@ -1,0 +1,100 @@
+//! `schemas/<kind>.json`: the JSON Schema of every Lummo kind, generated from the input types
+//! (their doc comments are the descriptions), and `schemas/lummo.json`, which takes a file of
+//! any Lummo kinds beside other resources: what editors (yaml-language-server) and validators
+//! read. `BLESS=1` (or `cargo xtask schemas`) rewrites them; this test fails when one is stale.
+
+use std::path::{Path, PathBuf};
+
+use lummo_krm::input::{API_VERSION, InputKind};
+use serde_json::{Value as Json, json};
+
+fn schemas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
+}
+
+/// A whole resource of `kind`: the envelope, and the spec's schema (its definitions at the
+/// root, where its references point).
+fn resource_schema(kind: &str, legacy_names: &[&str], spec: schemars::Schema) -> Json {
+    let mut spec = spec.to_value();
+    let definitions = spec.as_object_mut().and_then(|s| s.remove("$defs")).unwrap_or_else(|| json!({}));
+    if let Some(spec) = spec.as_object_mut() {
+        spec.remove("$schema");
+        spec.remove("title");
+    }
+    let kinds: Vec<&str> = std::iter::once(kind).chain(legacy_names.iter().copied()).collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": kind,
+        "description": format!("A {kind} input of the Lummo KRM functions ({API_VERSION}); local config, never applied."),
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": false,
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"enum": kinds},
+            "metadata": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": false,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 253},
+                    "namespace": {"type": "string", "maxLength": 63},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "annotations": {"type": "object", "additionalProperties": {"type": "string"}}
+                }
+            },
+            "spec": spec
+        },
+        "$defs": definitions
+    })
+}
+
+/// Every schema the catalog declares, by file name: one per owned kind, the platform's, and
+/// the one for files of several kinds.
+fn schemas() -> Vec<(String, Json)> {
+    let mut schemas: Vec<(String, Json)> = lummo_catalog::owned_kinds()
+        .into_iter()
+        .map(|kind: &InputKind| {
+            let spec = (kind.spec_schema.expect("the catalog's test checks every owned kind has one"))();
+            (kind.kind.to_string(), resource_schema(kind.kind, kind.legacy_names, spec))
+        })
+        .collect();
+    let platform = schemars::schema_for!(lummo_platform::PlatformSpec);
+    schemas.push((lummo_platform::KIND.to_string(), resource_schema(lummo_platform::KIND, &[], platform)));
+    let branches: Vec<Json> = schemas
+        .iter()
+        .map(|(kind, _)| {
+            let lummo_kind =
+                json!({"required": ["apiVersion", "kind"], "properties": {"apiVersion": {"const": API_VERSION}, "kind": {"const": kind}}});
+            // Beside the file that holds it: an editor resolves it from the modeline's path.
+            json!({"if": lummo_kind, "then": {"$ref": format!("{kind}.json")}})
+        })
+        .collect();
+    let any = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Lummo inputs",
+        "description": "A resource of a package: a Lummo input (apiVersion krm.lummo.com/v1) is checked against its kind's schema; any other resource passes.",
+        "type": "object",
+        "allOf": branches
+    });
+    schemas.push(("lummo".to_string(), any));
+    schemas
+}
+
+#[test]
+fn schemas_are_current() {
+    let bless = std::env::var_os("BLESS").is_some();
+    let dir = schemas_dir();
+    let mut stale = Vec::new();
+    for (name, schema) in schemas() {
+        let path = dir.join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(stale.is_empty(), "stale schemas (regenerate with cargo xtask schemas, review the diff): {stale:?}");
+}
