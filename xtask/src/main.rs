@@ -20,7 +20,7 @@ tasks:
             and docker), validate-manifests over every example package's render, and a quick
             run of the tree benchmark (that it works; its figures are not judged)
   demo [package]
-            build, render a copy of Kptfile.examples/<package> (default: networking) with
+            build, render a copy of Kptfile.examples/<package> (default: orders-database-events, all six functions) with
             kpt, print the manifests and validate them; then the same with lummo render
   image     build the container images (lummo/<function>, lummo/lummo, lummo/lummo-argocd;
             :<version> and :dev), FROM scratch with static binaries; prints each size
@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("build") => build(),
         Some("test") => test(),
-        Some("demo") => demo(args.get(1).map_or("networking", String::as_str)),
+        Some("demo") => demo(args.get(1).map_or("orders-database-events", String::as_str)),
         Some("image") => image(),
         Some("bench") => bench::run(&args[1..]),
         Some("bless") => bless(),
