@@ -4,7 +4,8 @@
 //! this list and those declarations. Adding a function is its crate and one line here.
 
 use lummo_krm::Function;
-use lummo_krm::input::InputKind;
+use lummo_krm::input::{API_VERSION, InputKind};
+use serde_json::{Value as Json, json};
 
 /// The functions in pipeline order: each after the functions it needs (a test checks it).
 pub fn functions() -> Vec<Box<dyn Function>> {
@@ -43,6 +44,58 @@ pub fn owned_kinds() -> Vec<&'static InputKind> {
 /// installed for.
 pub fn owned_kind_names() -> Vec<&'static str> {
     owned_kinds().into_iter().flat_map(|k| std::iter::once(k.kind).chain(k.legacy_names.iter().copied())).collect()
+}
+
+/// A whole resource of `kind`: the envelope, and the spec's schema (its definitions at the
+/// root, where its references point).
+pub fn resource_schema(kind: &str, legacy_names: &[&str], spec: schemars::Schema) -> Json {
+    let mut spec = spec.to_value();
+    let definitions = spec.as_object_mut().and_then(|s| s.remove("$defs")).unwrap_or_else(|| json!({}));
+    if let Some(spec) = spec.as_object_mut() {
+        spec.remove("$schema");
+        spec.remove("title");
+    }
+    let kinds: Vec<&str> = std::iter::once(kind).chain(legacy_names.iter().copied()).collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": kind,
+        "description": format!("A {kind} input of the Lummo KRM functions ({API_VERSION}); local config, never applied."),
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": false,
+        "properties": {
+            "apiVersion": {"const": API_VERSION},
+            "kind": {"enum": kinds},
+            "metadata": {
+                "type": "object",
+                "required": ["name"],
+                "additionalProperties": false,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 253},
+                    "namespace": {"type": "string", "maxLength": 63},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "annotations": {"type": "object", "additionalProperties": {"type": "string"}}
+                }
+            },
+            "spec": spec
+        },
+        "$defs": definitions
+    })
+}
+
+/// The whole resource schema of a Lummo kind (an owned input kind, or the platform's), by its
+/// name or an earlier one.
+pub fn kind_schema(kind: &str) -> Option<(&'static str, Json)> {
+    if kind == lummo_krm::platform::KIND {
+        return Some((lummo_krm::platform::KIND, resource_schema(kind, &[], schemars::schema_for!(lummo_platform::PlatformSpec))));
+    }
+    let found = owned_kinds().into_iter().find(|k| k.kind == kind || k.legacy_names.contains(&kind))?;
+    Some((found.kind, resource_schema(found.kind, found.legacy_names, (found.spec_schema?)())))
+}
+
+/// The names of every kind [`kind_schema`] knows.
+pub fn schema_kinds() -> Vec<&'static str> {
+    owned_kinds().into_iter().map(|k| k.kind).chain([lummo_krm::platform::KIND]).collect()
 }
 
 #[cfg(test)]

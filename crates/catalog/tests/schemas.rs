@@ -12,43 +12,6 @@ fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
 }
 
-/// A whole resource of `kind`: the envelope, and the spec's schema (its definitions at the
-/// root, where its references point).
-fn resource_schema(kind: &str, legacy_names: &[&str], spec: schemars::Schema) -> Json {
-    let mut spec = spec.to_value();
-    let definitions = spec.as_object_mut().and_then(|s| s.remove("$defs")).unwrap_or_else(|| json!({}));
-    if let Some(spec) = spec.as_object_mut() {
-        spec.remove("$schema");
-        spec.remove("title");
-    }
-    let kinds: Vec<&str> = std::iter::once(kind).chain(legacy_names.iter().copied()).collect();
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": kind,
-        "description": format!("A {kind} input of the Lummo KRM functions ({API_VERSION}); local config, never applied."),
-        "type": "object",
-        "required": ["apiVersion", "kind", "metadata", "spec"],
-        "additionalProperties": false,
-        "properties": {
-            "apiVersion": {"const": API_VERSION},
-            "kind": {"enum": kinds},
-            "metadata": {
-                "type": "object",
-                "required": ["name"],
-                "additionalProperties": false,
-                "properties": {
-                    "name": {"type": "string", "minLength": 1, "maxLength": 253},
-                    "namespace": {"type": "string", "maxLength": 63},
-                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "annotations": {"type": "object", "additionalProperties": {"type": "string"}}
-                }
-            },
-            "spec": spec
-        },
-        "$defs": definitions
-    })
-}
-
 /// Every schema the catalog declares, by file name: one per owned kind, the platform's, and
 /// the one for files of several kinds.
 fn schemas() -> Vec<(String, Json)> {
@@ -56,11 +19,11 @@ fn schemas() -> Vec<(String, Json)> {
         .into_iter()
         .map(|kind: &InputKind| {
             let spec = (kind.spec_schema.expect("the catalog's test checks every owned kind has one"))();
-            (kind.kind.to_string(), resource_schema(kind.kind, kind.legacy_names, spec))
+            (kind.kind.to_string(), lummo_catalog::resource_schema(kind.kind, kind.legacy_names, spec))
         })
         .collect();
     let platform = schemars::schema_for!(lummo_platform::PlatformSpec);
-    schemas.push((lummo_platform::KIND.to_string(), resource_schema(lummo_platform::KIND, &[], platform)));
+    schemas.push((lummo_platform::KIND.to_string(), lummo_catalog::resource_schema(lummo_platform::KIND, &[], platform)));
     let branches: Vec<Json> = schemas
         .iter()
         .map(|(kind, _)| {

@@ -5,6 +5,7 @@
 
 mod argocd;
 mod confined;
+mod explain;
 mod ignore;
 mod kptfile;
 mod output;
@@ -76,6 +77,18 @@ enum Command {
         /// The package folder (default: the current one)
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Document a kind or one of its fields: type, default, allowed values, fields
+    #[command(
+        after_help = "Examples:\n  lummo explain LummoNetworking\n  lummo explain LummoDeployment.spec.strategy.analysis\n  lummo explain LummoPlatform --recursive"
+    )]
+    Explain {
+        /// KIND, or KIND.field.path (as kubectl explain takes it)
+        #[arg(value_name = "KIND[.FIELD...]")]
+        path: String,
+        /// Print every field below, as a tree
+        #[arg(long)]
+        recursive: bool,
     },
     /// Run one function, in any of its modes (see `lummo fn NAME --help`)
     #[command(
@@ -174,6 +187,13 @@ fn main() -> ExitCode {
         }
         Command::Check { platform, dirs } => check(&dirs, &platform.source()),
         Command::Platform { platform, dir } => show_platform(&dir.unwrap_or_else(|| PathBuf::from(".")), &platform.source()),
+        Command::Explain { path, recursive } => match explain::explain(&path, recursive) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
         Command::Fn { name, args } => run_function(&name, &args),
         Command::Functions { kinds } => functions(kinds),
         Command::InstallPlugins { dir, uninstall } => install_plugins(dir, uninstall),
