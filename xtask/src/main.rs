@@ -44,7 +44,7 @@ tasks:
             every fuzz target (fuzz/, cargo-fuzz on the nightly toolchain) for N seconds each
             (default 60), seeded with the golden inputs; a crash is kept in fuzz/artifacts/
   bless     rewrite the golden files from the current code (review the diff line by line!)
-  schemas   regenerate schemas/<kind>.json from the input types (review the diff)
+  schemas   regenerate schemas/<kind>.json and docs/reference/ from the input types (review the diff)
 ";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Some("image") => image(),
         Some("bench") => bench::run(&args[1..]),
         Some("bless") => bless(),
-        Some("schemas") => run(cargo().args(["test", "-p", "lummo-catalog", "--test", "schemas"]).env("BLESS", "1")),
+        Some("schemas") => schemas(),
         Some("fuzz") => fuzz::run_all(&args[1..]),
         Some("checkov") => checkov::run_checks(),
         Some("ci-templates") => ci_templates::check(),
@@ -207,7 +207,13 @@ fn check_image_as_kustomize_krm_function() -> Result {
 }
 
 fn bless() -> Result {
-    run(cargo().args(["test", "--workspace", "--test", "golden", "--test", "e2e"]).env("BLESS", "1"))
+    run(cargo().args(["test", "--workspace", "--test", "golden", "--test", "e2e"]).env("BLESS", "1"))?;
+    // The reference pages list the errors the golden cases show.
+    schemas()
+}
+
+fn schemas() -> Result {
+    run(cargo().args(["test", "-p", "lummo-catalog", "--test", "schemas", "--test", "reference"]).env("BLESS", "1"))
 }
 
 fn test() -> Result {
