@@ -3,6 +3,8 @@
 //! functions whose outputs it needs); everything that lists functions or kinds derives from
 //! this list and those declarations. Adding a function is its crate and one line here.
 
+pub mod schema_doc;
+
 use lummo_krm::Function;
 use lummo_krm::input::{API_VERSION, InputKind};
 use serde_json::{Value as Json, json};

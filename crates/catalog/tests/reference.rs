@@ -6,65 +6,25 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use lummo_catalog::schema_doc;
 use serde_json::Value as Json;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn resolve<'a>(root: &'a Json, node: &'a Json) -> &'a Json {
-    if let Some(target) = node.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
-        return resolve(root, &root["$defs"][target]);
-    }
-    let options = node.get("anyOf").or_else(|| node.get("oneOf")).and_then(Json::as_array);
-    match options.map(|o| o.iter().filter(|v| v.get("type") != Some(&Json::from("null"))).collect::<Vec<_>>()) {
-        Some(rest) if rest.len() == 1 && node.get("properties").is_none() => resolve(root, rest[0]),
-        _ => node,
-    }
-}
-
-fn type_name(root: &Json, node: &Json) -> String {
-    let node = resolve(root, node);
-    if let Some(items) = node.get("items") {
-        return format!("list of {}", type_name(root, items));
-    }
-    if let Some(values) = node.get("enum").and_then(Json::as_array) {
-        return values.iter().map(|v| format!("`{}`", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(" or ");
-    }
-    if node.get("properties").is_some() || node.get("additionalProperties").is_some_and(Json::is_object) {
-        return "map".into();
-    }
-    match node.get("type") {
-        Some(Json::String(t)) => t.clone(),
-        Some(Json::Array(types)) => types.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or "),
-        _ => match node.get("anyOf").or_else(|| node.get("oneOf")).and_then(Json::as_array) {
-            Some(options) => options.iter().map(|o| type_name(root, o)).filter(|t| t != "null").collect::<Vec<_>>().join(" or "),
-            None => "any".into(),
-        },
-    }
-}
-
 /// One table row per field below `node`, depth first.
 fn rows(root: &Json, node: &Json, prefix: &str, depth: usize, out: &mut Vec<String>) {
-    let node = resolve(root, node);
-    let object = match node.get("items") {
-        Some(items) => resolve(root, items),
-        None => node,
-    };
-    let Some(fields) = object.get("properties").and_then(Json::as_object) else { return };
-    let required: BTreeSet<&str> =
-        object.get("required").and_then(Json::as_array).map(|r| r.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
-    for (name, field) in fields {
-        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
-        let description =
-            field.get("description").or_else(|| resolve(root, field).get("description")).and_then(Json::as_str).unwrap_or_default();
-        let default =
-            field.get("default").filter(|d| !d.is_null() && *d != &Json::Array(vec![])).map_or(String::new(), |d| format!("`{d}`"));
+    for field in schema_doc::fields(root, node) {
+        let path = if prefix.is_empty() { field.name.to_string() } else { format!("{prefix}.{}", field.name) };
         let cell = |text: &str| text.replace('\n', " ").replace('|', "\\|");
-        let mark = if required.contains(name.as_str()) { "yes" } else { "" };
-        out.push(format!("| `{path}` | {} | {mark} | {default} | {} |", cell(&type_name(root, field)), cell(description)));
+        let kind =
+            schema_doc::allowed(root, field.node).map_or_else(|| schema_doc::type_name(root, field.node), |values| values.join(" or "));
+        let default = field.default().map_or(String::new(), |d| format!("`{d}`"));
+        let mark = if field.required { "yes" } else { "" };
+        out.push(format!("| `{path}` | {} | {mark} | {default} | {} |", cell(&kind), cell(field.description(root).unwrap_or_default())));
         if depth > 0 {
-            rows(root, field, &path, depth - 1, out);
+            rows(root, field.node, &path, depth - 1, out);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and its fields, like `kubectl explain`, read from the same JSON schema the inputs are
 //! validated against and editors complete with (the catalog's, made from the input types).
 
+use lummo_catalog::schema_doc::{self, resolve, type_name};
 use serde_json::Value as Json;
 
 /// What `explain` prints for `path` (`LummoNetworking.spec.routes`), or why it cannot.
@@ -18,9 +19,9 @@ pub fn explain(path: &str, recursive: bool) -> Result<String, String> {
     let (mut declared, mut node) = (&root, resolve(&root, &root));
     let mut walked = Vec::new();
     for field in parts {
-        let fields = object_of(&root, node).and_then(|o| o.get("properties")).and_then(Json::as_object);
-        let Some(child) = fields.and_then(|f| f.get(field)) else {
-            let known: Vec<&str> = fields.map(|f| f.keys().map(String::as_str).collect()).unwrap_or_default();
+        let fields = schema_doc::fields(&root, node);
+        let Some(child) = fields.iter().find(|f| f.name == field).map(|f| f.node) else {
+            let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
             let at = if walked.is_empty() { kind.to_string() } else { format!("{kind}.{}", walked.join(".")) };
             let hint =
                 lummo_krm::schema::did_you_mean(field, known.iter().copied()).map_or(String::new(), |f| format!(", did you mean {f:?}?"));
@@ -41,7 +42,7 @@ pub fn explain(path: &str, recursive: bool) -> Result<String, String> {
             out += &format!("\n{label}: {value}\n");
         }
     }
-    if let Some(values) = allowed(&root, node) {
+    if let Some(values) = schema_doc::allowed(&root, node) {
         out += &format!("\nALLOWED: {}\n", values.join(", "));
     }
     let mut fields = String::new();
@@ -52,72 +53,15 @@ pub fn explain(path: &str, recursive: bool) -> Result<String, String> {
     Ok(out)
 }
 
-/// `node` with its `$ref` followed and an optional value (`anyOf` with `null`) unwrapped.
-fn resolve<'a>(root: &'a Json, node: &'a Json) -> &'a Json {
-    if let Some(target) = node.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
-        return resolve(root, &root["$defs"][target]);
-    }
-    let options = node.get("anyOf").or_else(|| node.get("oneOf")).and_then(Json::as_array);
-    match options.map(|o| o.iter().filter(|v| v.get("type") != Some(&Json::from("null"))).collect::<Vec<_>>()) {
-        Some(rest) if rest.len() == 1 && node.get("properties").is_none() => {
-            // Keep the field's own description and default over the referenced type's.
-            resolve(root, rest[0])
-        }
-        _ => node,
-    }
-}
-
-/// The object whose fields a path continues into: the node itself, or its items for a list.
-fn object_of<'a>(root: &'a Json, node: &'a Json) -> Option<&'a serde_json::Map<String, Json>> {
-    match node.get("items") {
-        Some(items) => resolve(root, items).as_object(),
-        None => node.as_object(),
-    }
-}
-
-fn type_name(root: &Json, node: &Json) -> String {
-    let node = resolve(root, node);
-    if let Some(items) = node.get("items") {
-        return format!("[]{}", type_name(root, items));
-    }
-    if node.get("properties").is_some() || node.get("additionalProperties").is_some_and(Json::is_object) {
-        return "object".into();
-    }
-    match node.get("type") {
-        Some(Json::String(t)) => t.clone(),
-        Some(Json::Array(types)) => types.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or "),
-        _ if node.get("enum").is_some() || node.get("const").is_some() => "string".into(),
-        _ => match node.get("anyOf").or_else(|| node.get("oneOf")).and_then(Json::as_array) {
-            Some(options) => options.iter().map(|o| type_name(root, o)).filter(|t| t != "null").collect::<Vec<_>>().join(" or "),
-            None => "any".into(),
-        },
-    }
-}
-
-/// The values an enum allows (`enum`, or `oneOf` of constants).
-fn allowed(root: &Json, node: &Json) -> Option<Vec<String>> {
-    if let Some(values) = node.get("enum").and_then(Json::as_array) {
-        return Some(values.iter().map(Json::to_string).collect());
-    }
-    let options = node.get("oneOf").and_then(Json::as_array)?;
-    let constants: Vec<String> = options.iter().filter_map(|o| resolve(root, o).get("const").map(Json::to_string)).collect();
-    (!constants.is_empty()).then_some(constants)
-}
-
 fn write_fields(root: &Json, node: &Json, depth: usize, recursive: bool, out: &mut String) {
-    let Some(object) = object_of(root, node) else { return };
-    let Some(fields) = object.get("properties").and_then(Json::as_object) else { return };
-    let required: Vec<&str> =
-        object.get("required").and_then(Json::as_array).map(|r| r.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
-    for (name, field) in fields {
+    for field in schema_doc::fields(root, node) {
         let pad = "  ".repeat(depth);
-        let mark = if required.contains(&name.as_str()) { " -required-" } else { "" };
-        out.push_str(&format!("{pad}{name} <{}>{mark}\n", type_name(root, field)));
+        let mark = if field.required { " -required-" } else { "" };
+        out.push_str(&format!("{pad}{} <{}>{mark}\n", field.name, type_name(root, field.node)));
         match recursive {
-            true => write_fields(root, resolve(root, field), depth + 1, true, out),
+            true => write_fields(root, field.node, depth + 1, true, out),
             false => {
-                let description = field.get("description").or_else(|| resolve(root, field).get("description"));
-                if let Some(first) = description.and_then(Json::as_str).and_then(|d| d.split("\n\n").next()) {
+                if let Some(first) = field.description(root).and_then(|d| d.split("\n\n").next()) {
                     out.push_str(&indent(&first.replace('\n', " "), 2 * depth + 2));
                     out.push('\n');
                 }
@@ -136,12 +80,11 @@ mod tests {
 
     /// Every field path of a schema, to the depth given.
     fn paths(root: &Json, node: &Json, prefix: &str, depth: usize, out: &mut Vec<String>) {
-        let Some(fields) = object_of(root, resolve(root, node)).and_then(|o| o.get("properties")).and_then(Json::as_object) else { return };
-        for (name, field) in fields {
-            let path = format!("{prefix}.{name}");
+        for field in schema_doc::fields(root, node) {
+            let path = format!("{prefix}.{}", field.name);
             out.push(path.clone());
             if depth > 0 {
-                paths(root, field, &path, depth - 1, out);
+                paths(root, field.node, &path, depth - 1, out);
             }
         }
     }
