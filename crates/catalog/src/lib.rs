@@ -3,6 +3,7 @@
 //! functions whose outputs it needs); everything that lists functions or kinds derives from
 //! this list and those declarations. Adding a function is its crate and one line here.
 
+pub mod crd;
 pub mod schema_doc;
 
 use lummo_krm::Function;

@@ -61,3 +61,26 @@ fn schemas_are_current() {
     }
     assert!(stale.is_empty(), "stale schemas (regenerate with cargo xtask schemas, review the diff): {stale:?}");
 }
+
+/// `schemas/crds/<kind>.yaml`: a CRD per kind (`lummo_catalog::crd`), current, and valid as
+/// Kubernetes reads a CustomResourceDefinition.
+#[test]
+fn crds_are_current_and_valid() {
+    let bless = std::env::var_os("BLESS").is_some();
+    let dir = schemas_dir().join("crds");
+    let mut stale = Vec::new();
+    for kind in lummo_catalog::schema_kinds() {
+        let (kind, schema) = lummo_catalog::kind_schema(kind).unwrap();
+        let text = lummo_krm::yaml::to_yaml(&lummo_catalog::crd::crd(kind, &schema)).unwrap();
+        let path = dir.join(format!("{kind}.yaml"));
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(kind);
+        }
+        assert!(!text.contains("$ref") && !text.contains("\"null\""), "{kind}: not structural");
+    }
+    assert!(stale.is_empty(), "stale CRDs (regenerate with cargo xtask schemas, review the diff): {stale:?}");
+    lummo_testing::validate_dir(env!("CARGO_MANIFEST_DIR"), &dir);
+}
