@@ -87,19 +87,9 @@ fn function_page(name: &str) -> String {
 
 #[test]
 fn reference_docs_are_current() {
-    let bless = std::env::var_os("BLESS").is_some();
     let dir = repo().join("docs/reference");
     let mut pages: Vec<(String, String)> = lummo_catalog::schema_kinds().into_iter().map(|k| (k.to_string(), kind_page(k))).collect();
     pages.extend(lummo_catalog::names().into_iter().map(|f| (format!("function-{f}"), function_page(f))));
-    let mut stale = Vec::new();
-    for (name, text) in pages {
-        let path = dir.join(format!("{name}.md"));
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, text).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(name);
-        }
-    }
+    let stale = lummo_testing::check_generated(&dir, pages.into_iter().map(|(name, text)| (format!("{name}.md"), text)).collect());
     assert!(stale.is_empty(), "stale reference pages (regenerate with cargo xtask schemas, review the diff): {stale:?}");
 }

@@ -46,19 +46,8 @@ fn schemas() -> Vec<(String, Json)> {
 
 #[test]
 fn schemas_are_current() {
-    let bless = std::env::var_os("BLESS").is_some();
-    let dir = schemas_dir();
-    let mut stale = Vec::new();
-    for (name, schema) in schemas() {
-        let path = dir.join(format!("{name}.json"));
-        let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, text).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(name);
-        }
-    }
+    let files = schemas().into_iter().map(|(name, schema)| (format!("{name}.json"), serde_json::to_string_pretty(&schema).unwrap() + "\n"));
+    let stale = lummo_testing::check_generated(&schemas_dir(), files.collect());
     assert!(stale.is_empty(), "stale schemas (regenerate with cargo xtask schemas, review the diff): {stale:?}");
 }
 
@@ -66,21 +55,15 @@ fn schemas_are_current() {
 /// Kubernetes reads a CustomResourceDefinition.
 #[test]
 fn crds_are_current_and_valid() {
-    let bless = std::env::var_os("BLESS").is_some();
     let dir = schemas_dir().join("crds");
-    let mut stale = Vec::new();
+    let mut files = Vec::new();
     for kind in lummo_catalog::schema_kinds() {
         let (kind, schema) = lummo_catalog::kind_schema(kind).unwrap();
         let text = lummo_krm::yaml::to_yaml(&lummo_catalog::crd::crd(kind, &schema)).unwrap();
-        let path = dir.join(format!("{kind}.yaml"));
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            stale.push(kind);
-        }
         assert!(!text.contains("$ref") && !text.contains("\"null\""), "{kind}: not structural");
+        files.push((format!("{kind}.yaml"), text));
     }
+    let stale = lummo_testing::check_generated(&dir, files);
     assert!(stale.is_empty(), "stale CRDs (regenerate with cargo xtask schemas, review the diff): {stale:?}");
     lummo_testing::validate_dir(env!("CARGO_MANIFEST_DIR"), &dir);
 }

@@ -57,6 +57,23 @@ pub fn check_golden(function: &dyn Function, cases_dir: &Path) -> Vec<PathBuf> {
     outputs
 }
 
+/// Generated files that are committed (schemas, reference pages): with `BLESS=1` each is
+/// written; otherwise the names of those whose committed text differs are returned.
+pub fn check_generated(dir: &Path, files: Vec<(String, String)>) -> Vec<String> {
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut stale = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(&name);
+        if bless {
+            std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap();
+            std::fs::write(&path, text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name);
+        }
+    }
+    stale
+}
+
 /// A line diff good enough to see what changed.
 fn diff(expected: &str, actual: &str) -> String {
     let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
