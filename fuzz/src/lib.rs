@@ -1,7 +1,8 @@
 //! What every fuzz target checks, whatever the bytes: no panic, no hang (libFuzzer's timeout),
 //! and for a run that succeeds, output that reads back and that a second run leaves as it is.
 
-use lummo_krm::function::{ConfigFile, Function};
+use lummo_krm::function::Function;
+use lummo_krm::process::ConfigFile;
 use lummo_krm::{ResourceList, process};
 
 /// One function on `data`, as a ResourceList on stdin and as a standalone config file.

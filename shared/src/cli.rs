@@ -12,7 +12,8 @@
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use crate::function::{ConfigFile, Function, Outcome, process_chain};
+use crate::function::Function;
+use crate::process::{ConfigFile, Outcome, process_chain};
 
 fn usage(name: &str) -> String {
     format!(

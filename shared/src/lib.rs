@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cron;
+pub mod decorator;
 pub mod duration;
 pub mod engine;
 pub mod files;
@@ -11,23 +12,23 @@ pub mod function;
 pub mod go_regexp;
 pub mod image;
 pub mod input;
-pub mod labels;
 pub mod log;
 pub mod names;
 pub mod ownership;
 pub mod platform;
+pub mod process;
 pub mod protobuf_duration;
 pub mod quantity;
 pub mod resource_list;
 pub mod results;
 pub mod schema;
 pub mod traefik_rule;
-pub mod vault;
 pub mod yaml;
 
-pub use engine::Decorator;
-pub use function::{About, Function, Outcome, process};
+pub use decorator::Decorator;
+pub use function::{About, Function};
 pub use input::{Input, InputKind};
 pub use ownership::Generated;
+pub use process::{Outcome, process};
 pub use resource_list::{Item, ResourceId, ResourceList};
 pub use results::{Report, Severity};

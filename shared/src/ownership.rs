@@ -15,12 +15,8 @@ use crate::resource_list::{Format, Item, ResourceId, ResourceList, annotations};
 use crate::results::{FileRef, Report, Severity};
 use crate::yaml::Node;
 
-/// Names the function that generated a resource.
-pub const GENERATED_BY: &str = "krm.lummo.com/generated-by";
-/// Names the input a resource was generated from, as `Kind/name` or `Kind/namespace/name`.
-pub const GENERATED_FROM: &str = "krm.lummo.com/generated-from";
-/// Names the functions that edited a generated resource after it was generated, comma-separated.
-pub const DECORATED_BY: &str = "krm.lummo.com/decorated-by";
+/// The annotations of ownership, declared with the other annotations an item carries.
+pub use crate::resource_list::annotations::{DECORATED_BY, GENERATED_BY, GENERATED_FROM};
 
 /// A resource built from one input.
 #[derive(Clone, Debug)]

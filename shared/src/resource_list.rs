@@ -28,6 +28,12 @@ pub mod annotations {
     pub const INTERNAL_PATH: &str = "internal.config.kubernetes.io/path";
     pub const INTERNAL_INDEX: &str = "internal.config.kubernetes.io/index";
     pub const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+    /// Names the function that generated a resource.
+    pub const GENERATED_BY: &str = "krm.lummo.com/generated-by";
+    /// Names the input a resource was generated from, as `Kind/name` or `Kind/namespace/name`.
+    pub const GENERATED_FROM: &str = "krm.lummo.com/generated-from";
+    /// Names the functions that edited a generated resource after it was generated, comma-separated.
+    pub const DECORATED_BY: &str = "krm.lummo.com/decorated-by";
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -477,7 +483,7 @@ impl ResourceList {
     pub fn by_generating_input(&self) -> HashMap<&str, Vec<&Item>> {
         let mut by_input: HashMap<&str, Vec<&Item>> = HashMap::new();
         for item in &self.items {
-            if let Some(from) = item.annotation(crate::ownership::GENERATED_FROM) {
+            if let Some(from) = item.annotation(annotations::GENERATED_FROM) {
                 by_input.entry(from).or_default().push(item);
             }
         }

@@ -13,7 +13,7 @@ use std::process::{Command, ExitCode};
 use lummo_krm::Function;
 
 use crate::package::{self, Package};
-use crate::{kptfile, platform, registry, render};
+use crate::{kptfile, platform, registry, render, stream};
 
 /// `discover`: prints what makes the folder a Lummo application (a Kptfile, or a file with a
 /// Lummo input); ArgoCD takes any output as a match.
@@ -89,9 +89,9 @@ fn manifests() -> Result<String, String> {
 fn with_lummo(root: &Path, functions: &[&dyn Function]) -> Result<String, String> {
     let rendered = render::render(root, functions, &platform::Source::default());
     let results = rendered.results_for_people();
-    let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
+    let _ = std::io::stderr().write_all(lummo_krm::process::human_lines(&results).as_bytes());
     match (&rendered.package, rendered.has_errors()) {
-        (Some(package), false) => render::stream(&render::manifests(package)),
+        (Some(package), false) => stream::stream(&render::manifests(package)),
         _ => Err(format!("{}: the render failed (see above)", root.display())),
     }
 }
@@ -123,7 +123,7 @@ fn with_kpt(root: &Path, package: &Package, foreign: &[lummo_krm::results::KrmRe
         Command::new("kpt").args(["fn", "render", "--allow-exec"]).arg(&copy).env("PATH", path_with_git_stand_in(&copy)?).output();
     let rendered = rendered.map_err(|e| format!("kpt: {e} (the package runs {} foreign function(s))", foreign.len()))?;
     let result = if rendered.status.success() {
-        Package::read(&copy).map_err(|results| people(&results)).and_then(|package| render::stream(&render::manifests(&package)))
+        Package::read(&copy).map_err(|results| people(&results)).and_then(|package| stream::stream(&render::manifests(&package)))
     } else {
         Err(format!("{}: kpt fn render failed:\n{}", root.display(), String::from_utf8_lossy(&rendered.stderr)))
     };
@@ -146,7 +146,7 @@ fn path_with_git_stand_in(copy: &Path) -> Result<std::ffi::OsString, String> {
 }
 
 fn people(results: &[lummo_krm::results::KrmResult]) -> String {
-    lummo_krm::function::human_lines(results).trim_end().to_string()
+    lummo_krm::process::human_lines(results).trim_end().to_string()
 }
 
 /// Copies the folders and regular files of `from`; symlinks, FIFOs and devices stay behind,

@@ -15,6 +15,7 @@ mod platform;
 mod plugins;
 mod registry;
 mod render;
+mod stream;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -311,10 +312,10 @@ fn render_dirs(dirs: &[PathBuf], platform: &platform::Source) -> Option<Vec<rend
     let functions: Vec<&dyn lummo_krm::Function> = functions.iter().map(|f| f.as_ref()).collect();
     let rendered = render::render_all(&roots, &functions, platform);
     let results: Vec<KrmResult> = rendered.iter().flat_map(render::Rendered::results_for_people).collect();
-    let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
+    let _ = std::io::stderr().write_all(lummo_krm::process::human_lines(&results).as_bytes());
     let failed = rendered.iter().filter(|r| r.has_errors()).count();
     if failed > 0 {
-        let (errors, _) = lummo_krm::function::summary(&results);
+        let (errors, _) = lummo_krm::process::summary(&results);
         eprintln!("lummo: {errors} error(s) in {failed} of {} package(s): nothing was written", rendered.len());
         return None;
     }
@@ -330,7 +331,7 @@ fn show_platform(dir: &Path, source: &platform::Source) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(results) => {
-            let _ = std::io::stderr().write_all(lummo_krm::function::human_lines(&results).as_bytes());
+            let _ = std::io::stderr().write_all(lummo_krm::process::human_lines(&results).as_bytes());
             ExitCode::FAILURE
         }
     }

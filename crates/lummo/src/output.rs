@@ -9,6 +9,7 @@ use crate::confined::RelativePath;
 use crate::package::{Changes, Package};
 use crate::registry;
 use crate::render::{self, Rendered};
+use crate::stream;
 
 /// Marks a folder `lummo render -o` wrote, so that a later render may replace it.
 const MARKER: &str = ".lummo-render";
@@ -21,7 +22,7 @@ fn packages(rendered: &[Rendered]) -> impl Iterator<Item = (&Rendered, &Package)
 pub fn print(rendered: &[Rendered]) -> Result<(), String> {
     let mut out = String::new();
     for (_, package) in packages(rendered) {
-        let text = render::stream(&render::manifests(package))?;
+        let text = stream::stream(&render::manifests(package))?;
         if !out.is_empty() && !text.is_empty() {
             out.push_str("---\n");
         }

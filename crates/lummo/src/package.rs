@@ -23,7 +23,7 @@ use lummo_krm::{Item, ResourceList};
 use crate::confined::{Folder, RelativePath};
 use crate::ignore::Ignore;
 use crate::parallel;
-use crate::render;
+use crate::stream;
 
 /// One package: its folder, the files read from it, and its resources.
 pub struct Package {
@@ -180,7 +180,7 @@ fn file_text(path: &str, items: &[&Item]) -> Result<String, String> {
         let json = serde_json::to_string_pretty(&items[0].node().to_json()).map_err(|e| e.to_string())?;
         return Ok(json + "\n");
     }
-    render::stream(items)
+    stream::stream(items)
 }
 
 /// Files to write and delete below a folder: what an in-place render does to a package, or

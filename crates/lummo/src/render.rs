@@ -2,7 +2,6 @@
 //! the files to change, and every result. Packages render independently, on every core.
 
 use std::borrow::Cow;
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use lummo_krm::engine::run_pipeline_with_configs;
@@ -96,19 +95,6 @@ fn without_annotations(item: &mut Item, keys: &[String]) {
     if annotations.entries().is_some_and(<[_]>::is_empty) {
         metadata.remove("annotations");
     }
-}
-
-/// A YAML stream of `items` (each written on whichever core is free).
-pub fn stream<T: Deref<Target = Item> + Sync>(items: &[T]) -> Result<String, String> {
-    let texts = parallel::map(items, |item| item.to_yaml());
-    let mut out = String::with_capacity(texts.iter().map(|t| t.as_ref().map_or(0, |t| t.len() + 4)).sum());
-    for (i, text) in texts.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        out.push_str(&text?);
-    }
-    Ok(out)
 }
 
 /// `<kind>_<name>.yaml`, in a folder per namespace: one file per resource for `-o`. The parts

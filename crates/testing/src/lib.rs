@@ -12,7 +12,8 @@ pub mod references;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lummo_krm::function::{ConfigFile, Function, Outcome, process};
+use lummo_krm::function::Function;
+use lummo_krm::process::{ConfigFile, Outcome, process};
 
 /// Runs one golden case folder through `function`.
 pub fn run_case(function: &dyn Function, dir: &Path) -> Outcome {

@@ -24,7 +24,8 @@ use lummo_kinds::prometheus::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 use lummo_krm::input::InputKind;
 use lummo_krm::names::check_label_value;
 use lummo_krm::platform::Platform;
-use lummo_krm::{About, Decorator, Function, Generated, Input, Report, ResourceList, labels};
+use lummo_krm::{About, Decorator, Function, Generated, Input, Report, ResourceList};
+use lummo_policy::labels;
 
 pub use settings::{Scraping, Settings};
 use workload::Workload;

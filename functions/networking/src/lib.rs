@@ -16,7 +16,8 @@ use lummo_krm::input::InputKind;
 use lummo_krm::names::{check_dns_label, check_dns_subdomain, check_label_value, check_object_name};
 use lummo_krm::platform::Platform;
 use lummo_krm::traefik_rule as rule;
-use lummo_krm::{About, Decorator, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
+use lummo_krm::{About, Decorator, Function, Generated, Input, Item, Report, ResourceId, ResourceList};
+use lummo_policy::labels;
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -15,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use lummo_inputs::monitoring::openmetrics_annotation;
 use lummo_kinds::prometheus::{PodMetricsEndpoint, PodMonitor, PodMonitorSpec};
 use lummo_kinds::{IntOrString, ObjectMeta};
-use lummo_krm::{labels, vault};
+use lummo_policy::{labels, vault};
 use serde_json::Value as Json;
 
 use crate::settings::Requests;

@@ -22,8 +22,8 @@ use lummo_krm::input::InputKind;
 use lummo_krm::names::check_dns_label;
 use lummo_krm::ownership::GENERATED_BY;
 use lummo_krm::platform::Platform;
-use lummo_krm::vault::{self, SecretSource, VaultRef};
 use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList};
+use lummo_policy::vault::{self, SecretSource, VaultRef};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

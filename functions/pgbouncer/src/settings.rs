@@ -6,7 +6,7 @@
 use lummo_inputs::monitoring::Scraping;
 use lummo_krm::platform::Platform;
 use lummo_krm::results::Report;
-use lummo_krm::vault::{self, VaultSettings};
+use lummo_policy::vault::{self, VaultSettings};
 
 /// Requests of one container. Memory is limited to its request, as workloads does for apps;
 /// CPU is not limited, because pgbouncer is single-threaded and a CPU limit only throttles it.

@@ -26,7 +26,8 @@ use lummo_kinds::keda::{
 use lummo_krm::input::InputKind;
 use lummo_krm::ownership::GENERATED_FROM;
 use lummo_krm::platform::Platform;
-use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList, labels};
+use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList};
+use lummo_policy::labels;
 
 pub use settings::{PubsubAuth, Settings};
 

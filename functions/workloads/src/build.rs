@@ -15,7 +15,8 @@ use lummo_kinds::argo::{
 };
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::names::{check_dns_label, check_label_value};
-use lummo_krm::{Input, Report, labels, vault};
+use lummo_krm::{Input, Report};
+use lummo_policy::{labels, vault};
 use serde_json::Value as Json;
 
 use crate::checks::{

@@ -13,8 +13,8 @@ use lummo_inputs::ports;
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::names::{check_dns_label, check_object_name};
 use lummo_krm::schema::join;
-use lummo_krm::vault::{self, SecretSource};
 use lummo_krm::{Input, Report};
+use lummo_policy::vault::{self, SecretSource};
 
 use crate::checks::{
     check_env_name, check_image, check_port_name, check_quantity, int32_field, is_portable_env_name, object_name_problem, quantity_less,

@@ -7,8 +7,8 @@
 use lummo_inputs::canary;
 use lummo_krm::platform::Platform;
 use lummo_krm::results::Report;
-use lummo_krm::vault::{self, VaultSettings};
 use lummo_platform::{Analysis, CanaryStep, PerEnv};
+use lummo_policy::vault::{self, VaultSettings};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 pub use lummo_inputs::{MonitoringSpec, OneOrMany, Ordered, Scalar, ScalingSpec, Verbatim};
-use lummo_krm::vault::SecretSource;
+use lummo_policy::vault::SecretSource;
 use schemars::JsonSchema;
 use serde::Deserialize;
 

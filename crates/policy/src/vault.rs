@@ -12,11 +12,11 @@ use serde::Deserialize;
 pub type VaultSettings = lummo_platform::Vault;
 
 /// Checks the values of `spec.vault` with the rules of what they end up in.
-pub fn check_settings(platform: &crate::platform::Platform, report: &mut crate::Report) {
+pub fn check_settings(platform: &lummo_krm::platform::Platform, report: &mut lummo_krm::Report) {
     let vault = &platform.spec.vault;
-    platform.check(report, "spec.vault.store.name", crate::names::check_object_name(&vault.store.name));
+    platform.check(report, "spec.vault.store.name", lummo_krm::names::check_object_name(&vault.store.name));
     let interval = &vault.refresh_interval;
-    let is_duration = crate::duration::is_go_duration(interval) && !interval.starts_with('-');
+    let is_duration = lummo_krm::duration::is_go_duration(interval) && !interval.starts_with('-');
     platform.check(
         report,
         "spec.vault.refreshInterval",
