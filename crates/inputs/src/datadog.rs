@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector};
+use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, PodTemplateSpec};
 
 pub const ENV_LABEL: &str = "tags.datadoghq.com/env";
 pub const SERVICE_LABEL: &str = "tags.datadoghq.com/service";
@@ -68,6 +68,28 @@ impl ServiceTags {
             env: labels.get(ENV_LABEL).cloned(),
             version: labels.get(VERSION_LABEL).cloned(),
         })
+    }
+}
+
+/// Puts the tags on a workload and its pods: `labels` on both, and on every container each of
+/// `variables` it does not set itself. Every change is a set, never an append of what is
+/// there, so tagging twice (workloads, then monitoring) equals once.
+pub fn tag_pods(
+    labels: &BTreeMap<String, String>,
+    variables: &[EnvVar],
+    workload_labels: &mut Option<BTreeMap<String, String>>,
+    template: &mut PodTemplateSpec,
+) {
+    for own in [workload_labels, &mut template.metadata.get_or_insert_default().labels] {
+        own.get_or_insert_default().extend(labels.clone());
+    }
+    for container in template.spec.iter_mut().flat_map(|p| p.containers.iter_mut()) {
+        let env = container.env.get_or_insert_default();
+        for variable in variables {
+            if !env.iter().any(|own| own.name == variable.name) {
+                env.push(variable.clone());
+            }
+        }
     }
 }
 

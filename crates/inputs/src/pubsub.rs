@@ -35,6 +35,14 @@ pub fn check_project_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The platform's GCP project of each environment (`spec.pubsub.projects`), each checked:
+/// pubsub writes them into its objects, scaling into its triggers, and either may run alone.
+pub fn check_platform_projects(platform: &lummo_krm::platform::Platform, report: &mut lummo_krm::Report) {
+    for (env, project) in &platform.spec.pubsub.projects.0 {
+        platform.check(report, &format!("spec.pubsub.projects.{env}"), check_project_id(project));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_name;

@@ -82,6 +82,14 @@ fn is_resource_file(relative: &str) -> bool {
     name == "Kptfile" || [".yaml", ".yml", ".json"].iter().any(|extension| name.ends_with(extension))
 }
 
+/// Results with file paths as people know them: below the folder they named, not the package.
+pub fn results_below(root: &Path, mut results: Vec<KrmResult>) -> Vec<KrmResult> {
+    for file in results.iter_mut().filter_map(|r| r.file.as_mut()) {
+        file.path = root.join(&file.path).display().to_string();
+    }
+    results
+}
+
 /// A result about a file of the package (or one document of it).
 fn file_result(severity: Severity, path: &str, index: Option<u32>, message: impl Into<String>) -> KrmResult {
     let mut result = KrmResult::new(severity, message);

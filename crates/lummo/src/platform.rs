@@ -78,12 +78,7 @@ fn absolute(path: &Path) -> String {
 /// The platform a render of the package at `dir` uses, as a `LummoPlatform` with every setting
 /// filled in, after the checks a render makes of it; or the problems, with their files.
 pub fn effective(dir: &Path, source: &Source) -> Result<String, Vec<KrmResult>> {
-    let with_paths = |mut results: Vec<KrmResult>| {
-        for file in results.iter_mut().filter_map(|r| r.file.as_mut()) {
-            file.path = dir.join(&file.path).display().to_string();
-        }
-        results
-    };
+    let with_paths = |results| crate::package::results_below(dir, results);
     let package = crate::package::Package::read(dir).map_err(with_paths)?;
     let configs = Vec::from_iter(source.outside_of(dir, &package.list.items)?);
     let mut report = Report::default();

@@ -28,13 +28,7 @@ impl Rendered {
 
     /// Results with file paths as the user knows them (below the folder they named).
     pub fn results_for_people(&self) -> Vec<KrmResult> {
-        let mut results = self.results.clone();
-        for result in &mut results {
-            if let Some(file) = &mut result.file {
-                file.path = self.root.join(&file.path).display().to_string();
-            }
-        }
-        results
+        crate::package::results_below(&self.root, self.results.clone())
     }
 }
 

@@ -271,18 +271,7 @@ impl Monitoring {
     /// already there, so decorating twice equals once.
     fn apply(&self, plan: &Plan, metadata: &mut ObjectMeta, template: &mut PodTemplateSpec) {
         if let Some(tags) = &plan.datadog {
-            for labels in [&mut metadata.labels, &mut template.metadata.get_or_insert_default().labels] {
-                labels.get_or_insert_default().extend(tags.clone());
-            }
-            let variables = self.datadog_variables(tags);
-            for container in template.spec.iter_mut().flat_map(|p| p.containers.iter_mut()) {
-                let env = container.env.get_or_insert_default();
-                for variable in &variables {
-                    if !env.iter().any(|own| own.name == variable.name) {
-                        env.push(variable.clone());
-                    }
-                }
-            }
+            datadog::tag_pods(tags, &self.datadog_variables(tags), &mut metadata.labels, template);
         }
         if let Some(scrape) = plan.scrape.as_ref().filter(|s| !s.by_pod_monitor) {
             let annotations = template.metadata.get_or_insert_default().annotations.get_or_insert_default();

@@ -99,9 +99,7 @@ impl Settings {
     /// The settings of a LummoPlatform, each value checked where it is written.
     pub fn from_platform(platform: &Platform, report: &mut Report) -> Settings {
         let section = &platform.spec.pubsub;
-        for (env, project) in &section.projects.0 {
-            platform.check(report, &format!("spec.pubsub.projects.{env}"), crate::check_project_id(project));
-        }
+        lummo_inputs::pubsub::check_platform_projects(platform, report);
         for project in section.project_numbers.keys() {
             platform.check(report, &format!("spec.pubsub.projectNumbers.{project}"), crate::check_project_id(project));
         }

@@ -54,11 +54,7 @@ impl Settings {
         if let Some(name) = &section.pubsub_trigger_authentication {
             platform.check(report, "spec.scaling.pubsubTriggerAuthentication", names::check_object_name(name));
         }
-        // The projects are pubsub's setting too; scaling writes them into its triggers, so a
-        // pipeline without pubsub still refuses a bad one.
-        for (env, project) in &platform.spec.pubsub.projects.0 {
-            platform.check(report, &format!("spec.pubsub.projects.{env}"), lummo_inputs::pubsub::check_project_id(project));
-        }
+        lummo_inputs::pubsub::check_platform_projects(platform, report);
         Settings::new(section, &platform.spec.pubsub)
     }
 

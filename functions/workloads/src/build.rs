@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec as KubeDeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec as KubeJobSpec, JobTemplateSpec};
-use k8s_openapi::api::core::v1::{PodTemplateSpec, Service, ServicePort, ServiceSpec};
+use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use lummo_inputs::datadog::{self, ServiceTags};
@@ -143,8 +143,9 @@ pub fn server(
                     input.warning(report, "spec.strategy", message);
                 }
             }
+            // The pods carry the tags the analysis's queries filter on.
             if let Some(tags) = &canary.tags {
-                tag_pods(&mut pod.template, workload_metadata.labels.get_or_insert_default(), tags);
+                datadog::tag_pods(&tags.labels(), &tags.variables(), &mut workload_metadata.labels, &mut pod.template);
             }
             let rollout = RolloutSpec {
                 replicas,
@@ -432,19 +433,6 @@ fn analysis_tags(input: &Input, spec: &DeploymentSpec, pod: &Pod, report: &mut R
         );
     }
     (!report.errors_since(checkpoint)).then_some(tags)
-}
-
-/// Gives the pods of a canary with an analysis the Datadog tags its queries filter on: the
-/// labels on the workload and its pods, the variables on every container.
-fn tag_pods(template: &mut PodTemplateSpec, workload_labels: &mut BTreeMap<String, String>, tags: &ServiceTags) {
-    let labels = tags.labels();
-    workload_labels.extend(labels.clone());
-    template.metadata.get_or_insert_default().labels.get_or_insert_default().extend(labels);
-    let variables = tags.variables();
-    for container in template.spec.iter_mut().flat_map(|p| p.containers.iter_mut()) {
-        let env = container.env.get_or_insert_default();
-        env.extend(variables.iter().filter(|v| !env.iter().any(|own| own.name == v.name)).cloned().collect::<Vec<_>>());
-    }
 }
 
 /// A LummoJob (Job named `<app>-<hash of its content>`) or LummoCronJob, and ExternalSecrets.

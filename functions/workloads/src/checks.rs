@@ -76,8 +76,6 @@ pub fn latency_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-pub use lummo_krm::duration::is_go_duration;
-
 pub use lummo_krm::cron::{check_schedule, check_time_zone};
 
 // ---------------------------------------------------------------------------------------------

@@ -48,8 +48,6 @@ pub struct Pod {
     pub vault: BTreeMap<String, String>,
     /// Whether any container reads ConfigMaps or Secrets (Reloader's default).
     pub reads_config: bool,
-    /// The first container's image tag, the version Datadog knows the pods by.
-    pub version: String,
 }
 
 const TMP_VOLUME: &str = "tmp";
@@ -397,7 +395,6 @@ impl PodBuilder<'_> {
 
     /// The pod around the containers, with the secure defaults every pod gets.
     fn finish(self, pod: &PodInput) -> Pod {
-        let version = self.containers.first().and_then(|c| c.image.as_deref()).map(lummo_krm::image::tag).unwrap_or_default();
         let spec = PodSpec {
             containers: self.containers,
             // No API token in the pod unless it runs as a named ServiceAccount.
@@ -420,7 +417,6 @@ impl PodBuilder<'_> {
             ports: self.ports.into_iter().map(|(name, number, _)| (name, number)).collect(),
             vault: self.vault,
             reads_config: self.reads_config,
-            version,
         }
     }
 }
