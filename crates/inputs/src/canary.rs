@@ -12,9 +12,27 @@ use lummo_kinds::argo::{CanaryStep, Metric};
 /// 1)`, which leaves an interval of margin for Datadog's ingestion delay before the first
 /// measurement sees the canary. `None` when the interval is not a duration.
 pub fn seconds_to_act(metric: &Metric) -> Option<f64> {
-    let interval = lummo_krm::duration::go_duration_seconds(&metric.interval)?;
-    let limit = metric.failure_limit.max(metric.inconclusive_limit.unwrap_or(0));
-    Some(interval * f64::from(limit + 1))
+    seconds_to_act_at(&metric.interval, metric.failure_limit.max(metric.inconclusive_limit.unwrap_or(0)))
+}
+
+/// [`seconds_to_act`] of a metric measured every `interval` that stops the rollout after `limit`.
+pub fn seconds_to_act_at(interval: &str, limit: i32) -> Option<f64> {
+    Some(lummo_krm::duration::go_duration_seconds(interval)? * f64::from(limit + 1))
+}
+
+/// The step background analysis starts at: `starting_step`, never past the last of `steps`.
+pub fn analysis_start(starting_step: i32, steps: usize) -> usize {
+    usize::try_from(starting_step).unwrap_or(0).min(steps.saturating_sub(1))
+}
+
+/// How long the steps from `start` pause, when that is less than `needed` seconds (a manual
+/// pause is always enough).
+pub fn pauses_short_of(steps: &[CanaryStep], start: usize, needed: f64) -> Option<f64> {
+    let pauses = pauses_from(steps, start);
+    match pauses {
+        Pauses::Seconds(paused) if !pauses.covers(needed) => Some(paused),
+        _ => None,
+    }
 }
 
 /// How long the steps from `start` (the analysis's starting step) to full promotion pause.

@@ -254,7 +254,7 @@ fn canary(
         return Some(Canary { strategy: canary_strategy(steps, None), templates: Vec::new(), tags: None });
     };
     // Start measuring once the canary has taken traffic, never past the last step.
-    let start = usize::try_from(settings.analysis.starting_step).unwrap_or(0).min(steps.len().saturating_sub(1));
+    let start = canary::analysis_start(settings.analysis.starting_step, steps.len());
     if strategy.steps.is_some() && !report.errors_since(checkpoint) {
         check_pause_budget(input, &steps, start, &templates, report);
     }
@@ -275,10 +275,7 @@ fn canary_strategy(steps: Vec<CanaryStep>, analysis: Option<BackgroundAnalysis>)
 fn check_pause_budget(input: &Input, steps: &[CanaryStep], start: usize, templates: &[AnalysisTemplate], report: &mut Report) {
     let metrics = templates.iter().flat_map(|t| &t.spec.metrics);
     let needed = metrics.filter_map(canary::seconds_to_act).fold(0.0, f64::max);
-    let paused = canary::pauses_from(steps, start);
-    if let canary::Pauses::Seconds(seconds) = paused
-        && seconds < needed
-    {
+    if let Some(seconds) = canary::pauses_short_of(steps, start, needed) {
         input.error(
             report,
             "spec.strategy.steps",

@@ -107,14 +107,12 @@ fn check_steps(platform: &Platform, report: &mut Report, field: &str, steps: &Pe
 fn check_analysis_budget(platform: &Platform, report: &mut Report) {
     let section = &platform.spec.workloads;
     let analysis = &section.analysis;
-    let Some(interval) = lummo_krm::duration::go_duration_seconds(&analysis.interval) else { return };
-    let needed = interval * f64::from(analysis.failure_limit + 1);
+    // Every metric is measured every `interval` and stops the rollout after `failureLimit`.
+    let Some(needed) = canary::seconds_to_act_at(&analysis.interval, analysis.failure_limit) else { return };
     for (env, steps) in &section.analysis_canary_steps.0 {
         let steps: Vec<_> = steps.iter().filter_map(|s| crate::build::canary_step(s.weight, s.pause.as_deref()).ok()).collect();
-        let start = usize::try_from(analysis.starting_step).unwrap_or(0).min(steps.len().saturating_sub(1));
-        if let canary::Pauses::Seconds(paused) = canary::pauses_from(&steps, start)
-            && paused < needed
-        {
+        let start = canary::analysis_start(analysis.starting_step, steps.len());
+        if let Some(paused) = canary::pauses_short_of(&steps, start, needed) {
             let message = format!(
                 "the analysis ({} × {} measurements) needs {} of pauses after step {start} to fail a bad canary; these steps pause {}",
                 analysis.interval,
