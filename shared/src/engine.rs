@@ -21,7 +21,7 @@ pub fn run_step(function: &dyn Function, list: &mut ResourceList, configs: &[Ite
     let about = function.about();
     let _span = tracing::debug_span!("step", function = about.name).entered();
     let checkpoint = report.checkpoint();
-    let mut inputs = tracing::debug_span!("inputs").in_scope(|| input::collect(about.kinds, &list.items, configs, report));
+    let mut inputs = tracing::debug_span!("inputs").in_scope(|| input::collect(about.group, about.kinds, &list.items, configs, report));
     for input in &mut inputs {
         function.migrate(input, report);
     }

@@ -6,7 +6,7 @@
 //! process's arguments, stdin and stdout.
 
 use crate::decorator::Decorator;
-use crate::input::{Input, InputKind};
+use crate::input::{Group, Input, InputKind};
 use crate::ownership::Generated;
 use crate::platform::Platform;
 use crate::resource_list::ResourceList;
@@ -21,6 +21,8 @@ pub struct About {
     pub version: &'static str,
     /// The function's README, printed by `--help`.
     pub help: &'static str,
+    /// The API group of its inputs, whose every kind it knows.
+    pub group: &'static Group,
     /// The input kinds this function reads.
     pub kinds: &'static [InputKind],
     /// The kinds it generates.

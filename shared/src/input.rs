@@ -18,8 +18,25 @@ use crate::yaml::{Node, Value};
 
 /// The apiVersion of every Lummo input kind.
 pub const API_VERSION: &str = "krm.lummo.com/v1";
-/// apiVersions written for the earlier Go implementation, accepted with a warning.
-pub const LEGACY_API_VERSIONS: &[&str] = &["lummoKRM/v1", "LummoKRM/v1", "LummoKRM", "krm/v1", "v1"];
+
+/// An API group of inputs as a function meets them: every kind of the group (so that a
+/// misspelt one is an error wherever it is met, not a resource that slips through to the
+/// cluster), and the earlier apiVersions its inputs may still carry, accepted with a warning.
+/// The platform declares its group (`lummo_policy::group::LUMMO`); a function names it in its
+/// `About`.
+#[derive(Debug)]
+pub struct Group {
+    pub api_version: &'static str,
+    pub earlier_api_versions: &'static [&'static str],
+    pub kinds: &'static [&'static str],
+}
+
+impl Group {
+    /// apiVersions that are the group's for sure (an earlier `v1` is also core's).
+    fn holds(&self, api_version: &str) -> bool {
+        api_version == self.api_version || (api_version != "v1" && self.earlier_api_versions.contains(&api_version))
+    }
+}
 
 /// A kind of input a function reads.
 #[derive(Clone, Copy, Debug)]
@@ -234,39 +251,14 @@ pub fn unknown_field_message(key: &str, known: &[&str]) -> String {
     }
 }
 
-/// Every kind of the `krm.lummo.com` group, earlier names included. Every function knows them
-/// all, so that a misspelt kind in the group is an error wherever it is met, not a resource
-/// that slips through to the cluster. (lummo's tests check that every registered function's
-/// kinds are here.)
-pub const LUMMO_KINDS: &[&str] = &[
-    "LummoDeployment",
-    "LummoRollout",
-    "LummoJob",
-    "LummoCronJob",
-    "LummoCron",
-    "LummoContainer",
-    "LummoNetworking",
-    "pgbouncer",
-    "LummoTopic",
-    "LummoSubscription",
-    "PubsubTopic",
-    "PubsubSubscription",
-    "LummoPlatform",
-];
-
-/// apiVersions that are the Lummo group's for sure (the earlier `v1` is also core's).
-fn in_lummo_group(api_version: &str) -> bool {
-    api_version == API_VERSION || (api_version != "v1" && LEGACY_API_VERSIONS.contains(&api_version))
-}
-
-/// An item of the Lummo group whose kind is none of the group's.
-fn check_kind(item: &Item, report: &mut Report) {
-    if !in_lummo_group(item.api_version()) || LUMMO_KINDS.contains(&item.kind()) {
+/// An item of the group whose kind is none of the group's.
+fn check_kind(group: &Group, item: &Item, report: &mut Report) {
+    if !group.holds(item.api_version()) || group.kinds.contains(&item.kind()) {
         return;
     }
-    let hint = match did_you_mean(item.kind(), LUMMO_KINDS.iter().copied()) {
+    let hint = match did_you_mean(item.kind(), group.kinds.iter().copied()) {
         Some(kind) => format!(", did you mean {kind:?}?"),
-        None => format!(" (the kinds: {})", LUMMO_KINDS.join(", ")),
+        None => format!(" (the kinds: {})", group.kinds.join(", ")),
     };
     let mut result = item.result(KrmResult::new(Severity::Error, format!("{:?} is not a Lummo kind{hint}", item.kind())));
     result.field = Some(FieldRef { path: "kind".into() });
@@ -278,7 +270,7 @@ type Identity = (&'static str, String, String);
 
 /// Collects the inputs of `kinds` among the items and the function configs, checking their
 /// apiVersion and kind name, and that no two share an identity.
-pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &mut Report) -> Vec<Input> {
+pub fn collect(group: &Group, kinds: &[InputKind], items: &[Item], configs: &[Item], report: &mut Report) -> Vec<Input> {
     let mut inputs: Vec<Input> = Vec::new();
     let mut seen: HashMap<Identity, usize> = HashMap::new();
     let candidates = items.iter().map(|item| (true, item)).chain(configs.iter().map(|c| (false, c)));
@@ -286,7 +278,7 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
         // A function config is checked too (a standalone run's config file is the only input),
         // unless it is also an item (kpt passes a configPath resource both ways).
         if is_item || !items.iter().any(|other| other.id() == item.id()) {
-            check_kind(item, report);
+            check_kind(group, item, report);
         }
         let Some(kind) = kinds.iter().find(|k| k.matches(item.kind())) else { continue };
         let input = Input { kind: kind.kind, node: item.node().clone(), item: is_item.then(|| item.id()), file: item.file() };
@@ -302,7 +294,8 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
             }
             continue;
         }
-        let known_api_version = item.api_version() == kind.api_version || LEGACY_API_VERSIONS.contains(&item.api_version());
+        let earlier = group.earlier_api_versions;
+        let known_api_version = item.api_version() == kind.api_version || earlier.contains(&item.api_version());
         if kind.read_only {
             if known_api_version {
                 seen.insert(identity, inputs.len());
@@ -315,8 +308,8 @@ pub fn collect(kinds: &[InputKind], items: &[Item], configs: &[Item], report: &m
         }
         match item.api_version() {
             own if own == kind.api_version => {}
-            legacy if kind.api_version == API_VERSION && LEGACY_API_VERSIONS.contains(&legacy) => {
-                input.warning(report, "apiVersion", format!("apiVersion {legacy:?} is an earlier form: use {API_VERSION:?}"));
+            legacy if kind.api_version == group.api_version && earlier.contains(&legacy) => {
+                input.warning(report, "apiVersion", format!("apiVersion {legacy:?} is an earlier form: use {:?}", group.api_version));
             }
             // Still an input, so that its other problems are reported with this one.
             "" => input.error(report, "apiVersion", format!("required field is missing: add apiVersion: {}", kind.api_version)),

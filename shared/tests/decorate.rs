@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec, PodTemplateSpec};
 use lummo_krm::engine::{run_pipeline, run_step};
-use lummo_krm::input::InputKind;
+use lummo_krm::input::{Group, InputKind};
 use lummo_krm::{About, Decorator, Function, Generated, Input, Report, ResourceId, ResourceList, process};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -33,11 +33,13 @@ struct Tagger;
 
 /// The test functions' kinds are in a group of their own: Lummo's group has only Lummo's.
 const TEST_GROUP: &str = "test.lummo.example/v1";
+static TEST: Group = Group { api_version: TEST_GROUP, earlier_api_versions: &[], kinds: &["TestApp", "TestTag", "Other"] };
 
 static MAKER: About = About {
     name: "maker",
     version: "0",
     help: "",
+    group: &TEST,
     kinds: &[InputKind::new("TestApp").in_group(TEST_GROUP)],
     generates: &["ConfigMap"],
     needs: &[],
@@ -46,6 +48,7 @@ static TAGGER: About = About {
     name: "tagger",
     version: "0",
     help: "",
+    group: &TEST,
     kinds: &[InputKind::new("TestTag").in_group(TEST_GROUP)],
     generates: &[],
     needs: &["maker"],

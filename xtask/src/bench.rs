@@ -386,22 +386,15 @@ fn checked(command: &mut Command) -> Result<String> {
 
 /// Renders a copy with kpt once, untimed, and validates it, so that the timed runs measure a
 /// render that works. Returns the notes for the report (warnings of the functions).
-fn check_kpt_render(tree: &Path, rendered: &Path, apps: usize) -> Result<Vec<String>> {
+fn check_kpt_render(tree: &Path, rendered: &Path) -> Result<Vec<String>> {
     let _ = std::fs::remove_dir_all(rendered);
     crate::copy_dir(tree, rendered)?;
     let stderr = checked(&mut kpt_render(rendered, false))?;
     let mut notes: Vec<String> = stderr.lines().filter(|l| l.contains("warning")).take(5).map(|l| format!("kpt: {}", l.trim())).collect();
-    if apps <= VALIDATE_UP_TO {
-        checked(Command::new(crate::validator()?).arg(rendered))?;
-        notes.push("validate-manifests: kpt's render is valid".into());
-    } else {
-        notes.push(format!("validate-manifests: skipped above {VALIDATE_UP_TO} apps (slow)"));
-    }
+    checked(crate::validator().arg(rendered))?;
+    notes.push("lummo validate: kpt's render is valid".into());
     Ok(notes)
 }
-
-/// validate-manifests (Python) is slow on thousands of files; the inputs are the same per app.
-const VALIDATE_UP_TO: usize = 200;
 
 /// The same resources as one ResourceList, for the `cat | workloads | networking` reference.
 fn source_resource_list(tree: &Path, list: &Path) -> Result {
@@ -493,7 +486,7 @@ fn tree_size(apps: usize, quick: bool, lummo: Option<&Path>, report: &mut String
     let tree = dir.join("pkg");
     let bytes = write_tree(&tree, apps)?;
     eprintln!("bench: tree of {apps} apps written to {}", tree.display());
-    let mut notes = check_kpt_render(&tree, &dir.join("rendered-kpt"), apps)?;
+    let mut notes = check_kpt_render(&tree, &dir.join("rendered-kpt"))?;
     let list = dir.join("resource-list.yaml");
     source_resource_list(&tree, &list)?;
     let (kpt_runs, runs) = (kpt_runs(apps, quick), if quick { 3 } else { RUNS });

@@ -38,7 +38,7 @@ pub fn check() -> Result {
     };
     run(&mut docker_run(&["check", "."]))?;
     run(&mut docker_run(&["render", "-o", "/out/manifests", "."]))?;
-    run(Command::new(validator()?).arg(github_out.join("manifests")))?;
+    run(validator().arg(github_out.join("manifests")))?;
     gitlab_job(&examples, &gitlab_out)?;
     let (a, b) = (tree(&github_out.join("manifests"))?, tree(&gitlab_out)?);
     if a != b {

@@ -17,7 +17,7 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   build     build the release binaries of every function and lummo (target/release/<name>)
   test      formatting and lints, every test (unit, golden, end-to-end through kpt, kustomize
-            and docker), validate-manifests over every example package's render, and a quick
+            and docker), lummo validate over every example package's render, and a quick
             run of the tree benchmark (that it works; its figures are not judged)
   demo [package]
             build, render a copy of Kptfile.examples/<package> (default: orders-database-events, all six functions) with
@@ -201,7 +201,7 @@ fn check_image_as_kustomize_krm_function() -> Result {
     let rendered = dir.join("out");
     std::fs::create_dir_all(&rendered).map_err(|e| e.to_string())?;
     std::fs::write(rendered.join("all.yaml"), out.as_bytes()).map_err(|e| e.to_string())?;
-    run(Command::new(validator()?).arg(&rendered))?;
+    run(validator().arg(&rendered))?;
     eprintln!("kubectl kustomize runs the image as a KRM container function");
     Ok(())
 }
@@ -225,12 +225,12 @@ fn test() -> Result {
     image()?;
     for package in example_packages()? {
         let rendered = render_copy(&package)?;
-        run(Command::new(validator()?).arg(&rendered))?;
+        run(validator().arg(&rendered))?;
         check_image_renders_like_binary(&package, &rendered)?;
     }
     check_image_as_kustomize_krm_function()?;
     check_images_run_locked_down()?;
-    run(Command::new(validator()?).arg(root().join("argocd/plugin.yaml")))?;
+    run(validator().arg(root().join("argocd/plugin.yaml")))?;
     argocd::check_sidecar(&example_packages()?)?;
     ci_templates::check()?;
     // The benchmark must keep working; its figures are a report, never a pass or fail here.
@@ -239,10 +239,12 @@ fn test() -> Result {
     Ok(())
 }
 
-/// `../shared/tools/validate-manifests`, beside the repository.
-pub fn validator() -> Result<PathBuf> {
-    let path = root().join("../shared/tools/validate-manifests");
-    path.exists().then_some(path).ok_or_else(|| "../shared/tools/validate-manifests not found beside the repository".into())
+/// `lummo validate` of the release build: strict offline validation of manifests (the
+/// `lummo-validate` crate), which needs nothing beside the repository.
+pub fn validator() -> Command {
+    let mut command = Command::new(release_dir().join("lummo"));
+    command.arg("validate");
+    command
 }
 
 fn example_packages() -> Result<Vec<PathBuf>> {
@@ -306,12 +308,12 @@ fn demo(package: &str) -> Result {
         println!("# ---- {}", file.strip_prefix(&rendered).unwrap_or(&file).display());
         print!("{text}");
     }
-    run(Command::new(validator()?).arg(&rendered))?;
+    run(validator().arg(&rendered))?;
     // The same package without kpt: one process, the manifests only (one file each).
     let out = root().join("target/xtask-render").join(format!("{package}-lummo"));
     let _ = std::fs::remove_dir_all(&out);
     run(Command::new(release_dir().join("lummo")).args(["render", "-o"]).arg(&out).arg(root().join("Kptfile.examples").join(package)))?;
-    run(Command::new(validator()?).arg(&out))
+    run(validator().arg(&out))
 }
 
 fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {

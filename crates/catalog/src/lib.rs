@@ -43,6 +43,11 @@ pub fn owned_kinds() -> Vec<&'static InputKind> {
     functions().iter().flat_map(|f| f.about().kinds.iter().filter(|k| !k.read_only)).collect()
 }
 
+/// The Lummo group (every kind, earlier names included), as the functions name it.
+pub fn lummo_kinds_group() -> &'static lummo_krm::input::Group {
+    workloads::ABOUT.group
+}
+
 /// The names of the owned kinds, earlier names included: the kinds a kustomize plugin is
 /// installed for.
 pub fn owned_kind_names() -> Vec<&'static str> {
@@ -119,11 +124,26 @@ mod tests {
         }
     }
 
-    /// The kinds every function knows (to refuse a misspelt one) are exactly the catalog's,
-    /// earlier names included, and the platform's.
+    /// Every kind a function generates has a schema `lummo validate` checks it against: a new
+    /// kind needs its CRD vendored (crates/validate/vendor/SOURCES.md) before it ships.
+    #[test]
+    fn every_generated_kind_has_a_schema_to_validate_against() {
+        let known = lummo_validate::known_kinds();
+        for function in functions() {
+            for kind in function.about().generates {
+                assert!(known.iter().any(|k| k.rsplit('/').next() == Some(kind)), "{}: no schema for {kind}", function.about().name);
+            }
+        }
+    }
+
+    /// Every function names one group, whose kinds (every function knows them, to refuse a
+    /// misspelt one) are exactly the catalog's, earlier names included, and the platform's.
     #[test]
     fn the_known_lummo_kinds_are_the_catalogs() {
-        let mut known: Vec<&str> = lummo_krm::input::LUMMO_KINDS.to_vec();
+        for function in functions() {
+            assert!(std::ptr::eq(function.about().group, lummo_kinds_group()), "{} names another group", function.about().name);
+        }
+        let mut known: Vec<&str> = lummo_kinds_group().kinds.to_vec();
         let mut declared: Vec<&str> = owned_kind_names();
         declared.push(lummo_krm::platform::KIND);
         known.sort_unstable();

@@ -1,5 +1,5 @@
 //! Typed output kinds for the platform's CRDs. Core Kubernetes kinds come from `k8s-openapi`;
-//! the kinds here follow the CRDs in the repository's `../shared/crds` (see its SOURCES.md), and
+//! the kinds here follow the CRDs kept in `crates/validate/vendor/crds` (see its SOURCES.md), and
 //! the tests of every function validate what they serialise to against those CRDs.
 
 pub mod argo;

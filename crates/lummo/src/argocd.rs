@@ -25,7 +25,7 @@ pub fn discover() -> ExitCode {
     if let Ok(packages) = package::discover(Path::new(".")) {
         for root in packages {
             let Ok(package) = Package::read(&root) else { continue };
-            let input = package.list.items.iter().find(|item| lummo_krm::input::LUMMO_KINDS.contains(&item.kind()));
+            let input = package.list.items.iter().find(|item| lummo_catalog::lummo_kinds_group().kinds.contains(&item.kind()));
             if let Some(file) = input.and_then(|item| item.file()) {
                 println!("{}", root.join(file.path).display());
                 return ExitCode::SUCCESS;

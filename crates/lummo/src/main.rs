@@ -16,6 +16,7 @@ mod plugins;
 mod registry;
 mod render;
 mod stream;
+mod validate;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +57,9 @@ enum Command {
         /// Update each package's files, as kpt fn render does
         #[arg(long)]
         in_place: bool,
+        /// Also validate the manifests strictly, as `lummo validate` does; write nothing if one is invalid
+        #[arg(long)]
+        validate: bool,
         #[command(flatten)]
         platform: PlatformArg,
         /// Package folders (a folder without a Kptfile stands for the packages below it)
@@ -65,10 +69,22 @@ enum Command {
     /// Check the Lummo inputs of packages (a full render in memory), write nothing
     #[command(after_help = "Example:\n  lummo check deploy/               every package below deploy/, for a pre-commit hook")]
     Check {
+        /// Also validate the manifests strictly, as `lummo validate` does
+        #[arg(long)]
+        validate: bool,
         #[command(flatten)]
         platform: PlatformArg,
         #[arg(required = true, value_name = "DIR")]
         dirs: Vec<PathBuf>,
+    },
+    /// Validate manifests strictly and offline: schemas of Kubernetes 1.33 and of the platform's CRDs, unknown fields, the API server's own rules
+    #[command(
+        after_help = "Examples:\n  lummo validate out/                 every .yaml, .yml and .json file below out/\n  lummo render app/ | lummo validate -\n\nExit code 1 when a manifest is invalid. Kinds with no schema here are listed, not checked."
+    )]
+    Validate {
+        /// Files, folders, or - for stdin
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
     },
     /// Print the platform settings a render of DIR uses, every default filled in
     #[command(after_help = "Example:\n  lummo platform apps/shop          the LummoPlatform that applies to apps/shop")]
@@ -178,15 +194,23 @@ fn main() -> ExitCode {
         }
     };
     match command {
-        Command::Render { output, in_place, platform, dirs } => {
+        Command::Render { output, in_place, validate, platform, dirs } => {
             let destination = match (output, in_place) {
                 (Some(out), _) => Destination::Folder(out),
                 (None, true) => Destination::InPlace,
                 (None, false) => Destination::Stdout,
             };
-            render(&dirs, destination, &platform.source())
+            render(&dirs, destination, validate, &platform.source())
         }
-        Command::Check { platform, dirs } => check(&dirs, &platform.source()),
+        Command::Check { validate, platform, dirs } => check(&dirs, validate, &platform.source()),
+        Command::Validate { paths } => match validate::paths(&paths) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Platform { platform, dir } => show_platform(&dir.unwrap_or_else(|| PathBuf::from(".")), &platform.source()),
         Command::Explain { path, recursive } => match explain::explain(&path, recursive) {
             Ok(text) => {
@@ -271,8 +295,12 @@ enum Destination {
     InPlace,
 }
 
-fn render(dirs: &[PathBuf], destination: Destination, platform: &platform::Source) -> ExitCode {
+fn render(dirs: &[PathBuf], destination: Destination, validate: bool, platform: &platform::Source) -> ExitCode {
     let Some(rendered) = render_dirs(dirs, platform) else { return ExitCode::FAILURE };
+    if validate && !validate::rendered(&rendered) {
+        eprintln!("lummo: invalid manifests: nothing was written");
+        return ExitCode::FAILURE;
+    }
     let _span = tracing::debug_span!("write").entered();
     let written = match destination {
         Destination::Stdout => output::print(&rendered),
@@ -288,8 +316,11 @@ fn render(dirs: &[PathBuf], destination: Destination, platform: &platform::Sourc
     }
 }
 
-fn check(dirs: &[PathBuf], platform: &platform::Source) -> ExitCode {
+fn check(dirs: &[PathBuf], validate: bool, platform: &platform::Source) -> ExitCode {
     let Some(rendered) = render_dirs(dirs, platform) else { return ExitCode::FAILURE };
+    if validate && !validate::rendered(&rendered) {
+        return ExitCode::FAILURE;
+    }
     let inputs: usize = rendered.iter().filter_map(|r| r.package.as_ref()).map(output::count_inputs).sum();
     eprintln!("lummo check: {} package(s), {inputs} Lummo input(s), no errors", rendered.len());
     ExitCode::SUCCESS

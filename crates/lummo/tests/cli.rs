@@ -246,7 +246,7 @@ fn kustomize_plugins_render_like_lummo_and_uninstall_cleanly() {
 /// function's own; completions come for the shells people use.
 #[test]
 fn every_command_has_help_and_completions() {
-    for command in ["render", "check", "platform", "explain", "fn", "functions", "install-plugins", "completions"] {
+    for command in ["render", "check", "validate", "platform", "explain", "fn", "functions", "install-plugins", "completions"] {
         let output = lummo(&[command, "--help"]);
         assert!(output.status.success(), "{command}: {}", text(&output.stderr));
         let help = text(&output.stdout);
@@ -263,4 +263,57 @@ fn every_command_has_help_and_completions() {
         let completions = lummo(&["completions", shell]);
         assert!(completions.status.success() && text(&completions.stdout).contains("install-plugins"), "{shell}");
     }
+}
+
+/// A package whose own, hand-written manifest the cluster would refuse: the render is fine,
+/// `--validate` and `lummo validate` are not, and name the file, the resource and the field.
+#[test]
+fn validate_refuses_what_the_cluster_would_refuse() {
+    let package = scratch("validate").join("pkg");
+    copy_dir(&example("networking"), &package);
+    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels: {team: platform-}\ndata:\n  ..mode: fast\n";
+    std::fs::write(package.join("settings.yaml"), config_map).unwrap();
+    let dir = package.to_str().unwrap();
+    assert!(lummo(&["render", dir]).status.success());
+    let out = package.parent().unwrap().join("out");
+    for args in [
+        vec!["render", "--validate", dir],
+        vec!["render", "--validate", "-o", out.to_str().unwrap(), dir],
+        vec!["check", "--validate", dir],
+    ] {
+        let output = lummo(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = text(&output.stderr);
+        let file = format!("error: {dir}/settings.yaml: ConfigMap/settings");
+        assert!(stderr.contains(&format!("{file}: metadata.labels.team: \"platform-\" is not a valid label value")), "{stderr}");
+        assert!(stderr.contains(&format!("{file}: data[\"..mode\"]: \"..mode\" is not a valid key")), "{stderr}");
+    }
+    assert!(!out.exists(), "an invalid render was written");
+
+    let rendered = lummo(&["render", "-o", out.to_str().unwrap(), example("orders-database-events").to_str().unwrap()]);
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    let valid = lummo(&["validate", out.to_str().unwrap()]);
+    assert!(valid.status.success(), "{}", text(&valid.stderr));
+    assert!(text(&valid.stderr).contains("lummo validate: 27 resources, 0 errors"), "{}", text(&valid.stderr));
+
+    let mut child = Command::new(LUMMO).args(["validate", "-"]).stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 1, selectr: {}}\n")
+        .unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert_eq!(piped.status.code(), Some(1));
+    let stderr = text(&piped.stderr);
+    assert!(
+        stderr.contains("error: stdin: Deployment/web: spec.selectr: unknown field \"selectr\", did you mean \"selector\"?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("spec.selector: required field is missing") && stderr.contains("spec.template: required field is missing"),
+        "{stderr}"
+    );
+    assert_eq!(lummo(&["validate"]).status.code(), Some(2));
 }

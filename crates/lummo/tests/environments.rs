@@ -147,7 +147,7 @@ fn render_inputs(root: &Path, env: &str) -> BTreeMap<String, Json> {
 
     let out = root.join(format!("manifests-{env}"));
     run_ok(Command::new(LUMMO).args(["render", "-o"]).arg(&out).arg(&inputs));
-    validate_dir(MANIFEST_DIR, &out);
+    validate_dir(&out);
     let rendered = objects(&tree_stream(&out));
     assert_eq!(objects(&run_ok(Command::new(LUMMO).arg("render").arg(&inputs))), rendered, "{env}: -o and stdout differ");
     rendered
@@ -379,7 +379,7 @@ fn render_manifests_base(root: &Path) -> (PathBuf, BTreeMap<String, Json>) {
     std::fs::write(manifests.join("rendered/manifests.yaml"), &stream).unwrap();
     let out = root.join("base-out");
     run_ok(Command::new(LUMMO).args(["render", "-o"]).arg(&out).arg(&base));
-    validate_dir(MANIFEST_DIR, &out);
+    validate_dir(&out);
     let objects_of_base = objects(&stream);
     assert_eq!(objects(&tree_stream(&out)), objects_of_base, "-o and stdout differ");
     (manifests, objects_of_base)
@@ -391,7 +391,7 @@ fn render_manifests_overlay(root: &Path, manifests: &Path, env: &str) -> BTreeMa
     std::fs::create_dir_all(&out).unwrap();
     let stream = kustomize(&manifests.join("overlays").join(env));
     std::fs::write(out.join("manifests.yaml"), &stream).unwrap();
-    validate_dir(MANIFEST_DIR, &out);
+    validate_dir(&out);
     objects(&stream)
 }
 

@@ -83,46 +83,23 @@ fn diff(expected: &str, actual: &str) -> String {
     format!("  first difference at line {}\n{}{}", first + 1, show(&e, '-'), show(&a, '+'))
 }
 
-/// The repository's `../shared/tools/validate-manifests`, found from a crate's manifest dir.
-pub fn validator(manifest_dir: &str) -> PathBuf {
-    let mut dir = Path::new(manifest_dir);
-    loop {
-        let candidate = dir.join("../shared/tools/validate-manifests");
-        if dir.join("Cargo.lock").exists() && candidate.exists() {
-            return candidate;
-        }
-        dir = dir.parent().expect("validate-manifests beside the repository (../shared/tools)");
-    }
+/// Validates items strictly (`lummo_validate`: schemas, unknown fields, the API server's own
+/// rules) and across objects (`cross`); panics with every problem, `what` naming the source.
+pub fn assert_valid(what: &str, items: &[lummo_krm::Item]) {
+    let outcome = lummo_validate::validate(items);
+    let report: Vec<String> = outcome.results.iter().map(|r| r.human_line()).collect();
+    assert!(outcome.is_valid(), "{what}: invalid manifests ({}):\n{}", outcome.summary(), report.join("\n"));
+    let problems = cross::check(items);
+    assert!(problems.is_empty(), "{what}: the objects do not work together:\n{}", problems.join("\n"));
 }
 
-/// Writes the items of ResourceList/stream outputs into one folder and validates them all
-/// strictly; panics with the validator's report on any problem.
-pub fn validate_outputs(manifest_dir: &str, outputs: &[PathBuf]) {
-    // One folder per call: tests of one binary run at once.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let scratch = std::env::temp_dir().join(format!("lummo-validate-{}-{call}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).unwrap();
-    let mut count = 0;
-    for (i, path) in outputs.iter().enumerate() {
+/// Validates the items of ResourceList/stream outputs, each output on its own.
+pub fn validate_outputs(outputs: &[PathBuf]) {
+    for path in outputs {
         let text = std::fs::read_to_string(path).unwrap();
         let Ok(list) = lummo_krm::ResourceList::read(text.into_bytes()) else { continue };
-        let problems = cross::check(&list.items);
-        assert!(problems.is_empty(), "{}: the objects do not work together:\n{}", path.display(), problems.join("\n"));
-        for (j, item) in list.items.iter().enumerate() {
-            let yaml = lummo_krm::yaml::to_yaml(&item.node().to_json()).unwrap();
-            std::fs::write(scratch.join(format!("{i:03}-{j:03}.yaml")), yaml).unwrap();
-            count += 1;
-        }
+        assert_valid(&path.display().to_string(), &list.items);
     }
-    if count == 0 {
-        return;
-    }
-    let result = Command::new(validator(manifest_dir)).arg(&scratch).output().expect("run validate-manifests");
-    let report = String::from_utf8_lossy(&result.stdout);
-    assert!(result.status.success(), "validate-manifests failed:\n{report}{}", String::from_utf8_lossy(&result.stderr));
-    let _ = std::fs::remove_dir_all(&scratch);
 }
 
 /// Copies a folder tree.
@@ -201,17 +178,12 @@ pub fn kpt_render_ok(binary: &str, dir: &Path) {
 }
 
 /// Validates a folder of manifests (local config skipped), panicking with the report.
-pub fn validate_dir(manifest_dir: &str, dir: &Path) {
-    run_ok(Command::new(validator(manifest_dir)).arg(dir));
+pub fn validate_dir(dir: &Path) {
     let mut items = Vec::new();
-    for (_, text) in read_tree(dir).into_iter().filter(|(path, _)| path.ends_with(".yaml") || path.ends_with(".yml")) {
-        // Files that hold no resources (a kustomization) have nothing to check.
-        if let Ok(list) = lummo_krm::ResourceList::read(text.into_bytes()) {
-            items.extend(list.items);
-        }
+    for (path, text) in read_tree(dir).into_iter().filter(|(path, _)| path.ends_with(".yaml") || path.ends_with(".yml")) {
+        items.extend(lummo_krm::ResourceList::read_file(&path, text.into_bytes()).unwrap_or_else(|e| panic!("{path}: {e}")));
     }
-    let problems = cross::check(&items);
-    assert!(problems.is_empty(), "{}: the objects do not work together:\n{}", dir.display(), problems.join("\n"));
+    assert_valid(&dir.display().to_string(), &items);
 }
 
 /// Compares a folder tree with an expected one (or with `BLESS=1` replaces the expected one).

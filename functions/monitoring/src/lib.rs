@@ -37,6 +37,7 @@ pub const ABOUT: About = About {
     name: "monitoring",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
+    group: &lummo_policy::group::LUMMO,
     kinds: &[
         InputKind::read_only(DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES),
         InputKind::read_only(JOB, &[]),

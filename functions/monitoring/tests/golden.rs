@@ -15,7 +15,7 @@ fn cases() -> std::path::PathBuf {
 #[test]
 fn golden_cases_render_exactly_and_validate() {
     let outputs = check_golden(&Monitoring::default(), &cases());
-    validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
+    validate_outputs(&outputs);
     for item in generated_items(&outputs, "monitoring").iter() {
         assert_eq!(item.kind(), "PodMonitor");
         assert_reads_back::<PodMonitor>(item);

@@ -94,6 +94,7 @@ pub const ABOUT: About = About {
     name: "networking",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
+    group: &lummo_policy::group::LUMMO,
     kinds: &[InputKind::new("LummoNetworking").with_spec::<NetworkingSpec>()],
     generates: &["IngressRoute", "Middleware", "Certificate", "Service", "TraefikService"],
     // It checks the ports of workloads' Services and routes its canary Rollouts.

@@ -11,7 +11,7 @@ use networking::Networking;
 fn golden_cases_render_exactly_and_validate() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let outputs = check_golden(&Networking::default(), &Path::new(dir).join("tests/golden"));
-    validate_outputs(dir, &outputs);
+    validate_outputs(&outputs);
 }
 
 /// Every kind networking writes reads back whole as its type.

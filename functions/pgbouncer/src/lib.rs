@@ -77,6 +77,7 @@ pub const ABOUT: About = About {
     name: "pgbouncer",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
+    group: &lummo_policy::group::LUMMO,
     kinds: &[InputKind::new(KIND).with_spec::<PgbouncerSpec>()],
     generates: &["Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "PodMonitor", "ExternalSecret"],
     // It checks how the app's workload, which workloads generates, reaches the pooler.

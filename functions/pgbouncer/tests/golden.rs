@@ -19,7 +19,7 @@ fn cases() -> PathBuf {
 #[test]
 fn golden_cases_render_exactly_and_validate() {
     let outputs = check_golden(&Pgbouncer::default(), &cases());
-    validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
+    validate_outputs(&outputs);
     let mut kinds = std::collections::BTreeSet::new();
     for item in generated_items(&outputs, "pgbouncer").iter() {
         match item.kind() {

@@ -138,6 +138,7 @@ pub const ABOUT: About = About {
     name: "pubsub",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
+    group: &lummo_policy::group::LUMMO,
     kinds: &[
         InputKind::with_legacy_names(TOPIC, &["PubsubTopic"]).with_spec::<TopicSpec>(),
         InputKind::with_legacy_names(SUBSCRIPTION, &["PubsubSubscription"]).with_spec::<SubscriptionSpec>(),

@@ -13,7 +13,7 @@ fn cases() -> std::path::PathBuf {
 #[test]
 fn golden_cases_render_exactly_and_validate() {
     let outputs = check_golden(&Pubsub::default(), &cases());
-    validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
+    validate_outputs(&outputs);
     let mut kinds = std::collections::BTreeSet::new();
     for item in generated_items(&outputs, "pubsub").iter() {
         match item.kind() {

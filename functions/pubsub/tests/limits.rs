@@ -1,5 +1,5 @@
 //! Pub/Sub's limits as upstream defines them, through the real input fields: every value the
-//! API accepts renders, written through (and every such output passes validate-manifests);
+//! API accepts renders, written through (and every such output passes strict validation);
 //! every value it refuses is an error at the field's path. Values and verdicts only.
 //!
 //! Sources:
@@ -64,7 +64,7 @@ fn check(outcome: Outcome, accepted: bool, field: &str, output: &str, expected: 
     rendered.push(outcome);
 }
 
-/// Every rendered output passes validate-manifests (one run for all of them).
+/// Every rendered output passes strict validation.
 fn validate(test: &str, rendered: &[Outcome]) {
     let dir = std::env::temp_dir().join(format!("pubsub-limits-{test}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -72,7 +72,7 @@ fn validate(test: &str, rendered: &[Outcome]) {
     for (path, outcome) in paths.iter().zip(rendered) {
         std::fs::write(path, &outcome.stdout).unwrap();
     }
-    lummo_testing::validate_outputs(env!("CARGO_MANIFEST_DIR"), &paths);
+    lummo_testing::validate_outputs(&paths);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -35,6 +35,7 @@ pub const ABOUT: About = About {
     name: "scaling",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
+    group: &lummo_policy::group::LUMMO,
     kinds: &[InputKind::read_only(DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES)],
     generates: &["ScaledObject", "TriggerAuthentication"],
     // It scales the Rollouts and Deployments workloads generates.

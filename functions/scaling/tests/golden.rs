@@ -18,7 +18,7 @@ fn cases() -> std::path::PathBuf {
 #[test]
 fn golden_cases_render_exactly_and_validate() {
     let outputs = check_golden(&Scaling::default(), &cases());
-    validate_outputs(env!("CARGO_MANIFEST_DIR"), &outputs);
+    validate_outputs(&outputs);
     for item in generated_items(&outputs, "scaling").iter() {
         match item.kind() {
             "ScaledObject" => {

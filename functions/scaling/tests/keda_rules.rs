@@ -167,6 +167,6 @@ fn validate(name: &str, renders: &[Outcome]) {
             std::fs::write(dir.join(format!("{i:03}-{j:03}.yaml")), lummo_krm::yaml::to_yaml(&item.node().to_json()).unwrap()).unwrap();
         }
     }
-    validate_dir(env!("CARGO_MANIFEST_DIR"), &dir);
+    validate_dir(&dir);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -37,6 +37,7 @@ pub const ABOUT: About = About {
     name: "workloads",
     version: env!("CARGO_PKG_VERSION"),
     help: include_str!("../README.md"),
+    group: &lummo_policy::group::LUMMO,
     kinds: &[
         InputKind::with_legacy_names(DEPLOYMENT, workload::DEPLOYMENT_EARLIER_NAMES).with_spec::<DeploymentSpec>(),
         InputKind::new(JOB).with_spec::<JobSpec>(),
