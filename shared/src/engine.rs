@@ -1,9 +1,9 @@
 //! The pipeline engine: functions run one after another on one in-memory [`ResourceList`],
 //! with no YAML written and read between them.
 //!
-//! A step is: find the function's inputs, migrate earlier shapes, generate, replace what the
-//! function generated before with the new outputs, decorate, and mark the inputs as local
-//! config. `kpt fn render` runs one step per process; `lummo render` runs all of them here.
+//! A step is: find the function's inputs, migrate earlier shapes, generate, apply the inputs'
+//! `patches`, replace what the function generated before with the new outputs, decorate, and
+//! mark the inputs as local config. `kpt fn render` runs one step per process; `lummo render` runs all of them here.
 
 use std::collections::HashSet;
 
@@ -11,6 +11,7 @@ use crate::decorator::Decorator;
 use crate::function::Function;
 use crate::input;
 use crate::ownership;
+use crate::patch;
 use crate::platform::{self, Platform};
 use crate::resource_list::{Item, ResourceId, ResourceList, annotations};
 use crate::results::Report;
@@ -27,7 +28,11 @@ pub fn run_step(function: &dyn Function, list: &mut ResourceList, configs: &[Ite
     }
     // Generating goes on after errors in the envelopes, so that one run reports every problem;
     // any error stops the step before its outputs are planned.
-    let generated = tracing::debug_span!("generate").in_scope(|| function.generate(&inputs, list, report));
+    let mut generated = tracing::debug_span!("generate").in_scope(|| function.generate(&inputs, list, report));
+    if report.errors_since(checkpoint) {
+        return;
+    }
+    tracing::debug_span!("patch").in_scope(|| patch::apply(about, &inputs, &mut generated, report));
     if report.errors_since(checkpoint) {
         return;
     }

@@ -165,7 +165,11 @@ impl Input {
         if report.errors_since(checkpoint) {
             return None;
         }
-        let spec = self.node.get("spec").map(|spec| spec.to_json_keeping(&verbatim)).unwrap_or_default();
+        let mut spec = self.node.get("spec").map(|spec| spec.to_json_keeping(&verbatim)).unwrap_or_default();
+        // The engine applies the patches (patch.rs); the function's type does not hold them.
+        if let Some(fields) = spec.as_object_mut() {
+            fields.remove(crate::patch::FIELD);
+        }
         match serde_json::from_value(spec) {
             Ok(spec) => Some(spec),
             Err(e) => {
@@ -229,8 +233,22 @@ impl Input {
     }
 }
 
+/// The schema of an input's `spec`: `T`'s, with the `patches` every input kind accepts
+/// (`patch.rs`), so that validation, the published schemas, the docs and `lummo explain` all
+/// know the field.
 fn schema_for<T: JsonSchema>() -> schemars::Schema {
-    schemars::schema_for!(T)
+    let mut generator = schemars::SchemaGenerator::default();
+    let patches = generator.subschema_for::<Vec<crate::patch::Patch>>();
+    let mut schema = generator.root_schema_for::<T>();
+    if let Some(properties) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
+        let mut patches = patches.to_value();
+        if let Some(object) = patches.as_object_mut() {
+            let text = "Changes to the objects this input generates, applied after they are generated: the escape hatch for a field the input has no word for.";
+            object.insert("description".into(), text.into());
+        }
+        properties.insert(crate::patch::FIELD.into(), patches);
+    }
+    schema
 }
 
 /// What a missing name says: everything an input generates is named after it or its spec.
@@ -241,7 +259,7 @@ const MISSING_NAME: &str = "required field is missing: add metadata: {name: ...}
 fn schema_of<T: JsonSchema + 'static>() -> &'static serde_json::Value {
     static SCHEMAS: OnceLock<Mutex<HashMap<TypeId, &'static serde_json::Value>>> = OnceLock::new();
     let mut schemas = SCHEMAS.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    schemas.entry(TypeId::of::<T>()).or_insert_with(|| Box::leak(Box::new(schemars::schema_for!(T).to_value())))
+    schemas.entry(TypeId::of::<T>()).or_insert_with(|| Box::leak(Box::new(schema_for::<T>().to_value())))
 }
 
 pub fn unknown_field_message(key: &str, known: &[&str]) -> String {

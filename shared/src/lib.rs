@@ -15,6 +15,7 @@ pub mod input;
 pub mod log;
 pub mod names;
 pub mod ownership;
+pub mod patch;
 pub mod platform;
 pub mod process;
 pub mod protobuf_duration;

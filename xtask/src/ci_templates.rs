@@ -15,9 +15,9 @@ pub fn check() -> Result {
     let gitlab = std::fs::read_to_string(root().join("ci-templates/gitlab-ci.yml")).map_err(|e| e.to_string())?;
     for (template, command) in [
         (&github, "\"$LUMMO_IMAGE\" check ."),
-        (&github, "render -o /out/manifests ."),
+        (&github, "render --validate -o /out/manifests ."),
         (&gitlab, "check /src"),
-        (&gitlab, "render -o /tmp/manifests /src"),
+        (&gitlab, "render --validate -o /tmp/manifests /src"),
     ] {
         if !template.contains(command) {
             return Err(format!("a CI template no longer runs {command:?}: update this check with it"));
@@ -37,7 +37,7 @@ pub fn check() -> Result {
         command
     };
     run(&mut docker_run(&["check", "."]))?;
-    run(&mut docker_run(&["render", "-o", "/out/manifests", "."]))?;
+    run(&mut docker_run(&["render", "--validate", "-o", "/out/manifests", "."]))?;
     run(validator().arg(github_out.join("manifests")))?;
     gitlab_job(&examples, &gitlab_out)?;
     let (a, b) = (tree(&github_out.join("manifests"))?, tree(&gitlab_out)?);
@@ -56,7 +56,9 @@ fn current_uid() -> u32 {
 }
 
 fn gitlab_job(examples: &Path, out: &Path) -> Result {
-    let create = Command::new("docker").args(["create", "--network", "none", IMAGE, "render", "-o", "/tmp/manifests", "/src"]).output();
+    let create = Command::new("docker")
+        .args(["create", "--network", "none", IMAGE, "render", "--validate", "-o", "/tmp/manifests", "/src"])
+        .output();
     let create = create.map_err(|e| e.to_string())?;
     let id = String::from_utf8_lossy(&create.stdout).trim().to_string();
     if !create.status.success() || id.is_empty() {

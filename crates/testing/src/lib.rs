@@ -52,10 +52,28 @@ pub fn check_golden(function: &dyn Function, cases_dir: &Path) -> Vec<PathBuf> {
         // A failed run's output is discarded by kpt and kustomize; only successful ones count.
         if outcome.exit_code == 0 {
             outputs.push(dir.join("output.yaml"));
+            if let Some(difference) = rerun_difference(function, dir, &outcome.stdout) {
+                failures.push(format!("{}: a second run changes the items:\n{difference}", dir.display()));
+            }
         }
     }
     assert!(failures.is_empty(), "golden files differ (BLESS=1 to accept, then review):\n{}", failures.join("\n"));
     outputs
+}
+
+/// Rendering is idempotent: the function run on its own ResourceList output (with the same
+/// config) gives the same items. `None` when it does, or when the output is no ResourceList (a
+/// standalone run's stream).
+fn rerun_difference(function: &dyn Function, dir: &Path, output: &str) -> Option<String> {
+    let items = |text: &str| -> Option<String> {
+        let list = lummo_krm::ResourceList::read(text.as_bytes().to_vec()).ok()?;
+        (list.format == lummo_krm::resource_list::Format::ResourceList)
+            .then(|| list.items.iter().map(|i| i.to_yaml().unwrap_or_default()).collect())
+    };
+    let first = items(output)?;
+    let config = std::fs::read_to_string(dir.join("config.yaml")).ok().map(|text| ConfigFile { path: "config.yaml".into(), text });
+    let second = items(&process(function, output.as_bytes().to_vec(), config).stdout).unwrap_or_default();
+    (first != second).then(|| diff(&first, &second))
 }
 
 /// Generated files that are committed (schemas, reference pages): with `BLESS=1` each is

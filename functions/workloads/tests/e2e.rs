@@ -66,9 +66,14 @@ fn kubectl_kustomize_runs_it_as_a_transformer_with_templates_among_the_resources
     copy_dir(&fixture("kustomize"), &dir);
     let out =
         run_ok(Command::new("kubectl").args(["kustomize", "--enable-alpha-plugins"]).arg(&dir).env("XDG_CONFIG_HOME", root.join("xdg")));
-    for expected in
-        ["kind: Deployment", "kind: Service", "kind: ExternalSecret", "image: registry.example.com/web:3.1.0", "- name: LOG_LEVEL"]
-    {
+    for expected in [
+        "kind: Deployment",
+        "kind: Service",
+        "kind: ExternalSecret",
+        "image: registry.example.com/web:3.1.0",
+        "- name: LOG_LEVEL",
+        "service.example.com/tier: frontend",
+    ] {
         assert!(out.contains(expected), "no {expected:?} in\n{out}");
     }
     assert!(!out.contains("kind: LummoContainer"), "templates are local config and never reach the output");
