@@ -18,6 +18,8 @@ pub fn check() -> Result {
         (&github, "render --validate -o /out/manifests ."),
         (&gitlab, "check /src"),
         (&gitlab, "render --validate -o /tmp/manifests /src"),
+        (&github, "diff --base /base --output markdown --exit-zero ."),
+        (&gitlab, "diff --base /base --output markdown --exit-zero ."),
     ] {
         if !template.contains(command) {
             return Err(format!("a CI template no longer runs {command:?}: update this check with it"));
@@ -45,6 +47,22 @@ pub fn check() -> Result {
         return Err("the GitLab job renders other manifests than the GitHub Actions job".into());
     }
     eprintln!("the CI templates' commands render the {} example files the same way, valid", a.len());
+    diff_job(&examples, &user)
+}
+
+/// The diff job's command, with the examples as both the change and its base: no change.
+fn diff_job(examples: &Path, user: &str) -> Result {
+    let mut command = Command::new("docker");
+    command.args(["run", "--rm", "--network", "none", "--read-only", "--user", user]);
+    command.arg("-v").arg(format!("{}:/change:ro", examples.display()));
+    command.arg("-v").arg(format!("{}:/base:ro", examples.display()));
+    command.args(["-w", "/change", IMAGE, "diff", "--base", "/base", "--output", "markdown", "--exit-zero", "."]);
+    let output = command.output().map_err(|e| e.to_string())?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || !report.contains("No change to the rendered manifests.") {
+        return Err(format!("the diff job's command failed:\n{report}{}", String::from_utf8_lossy(&output.stderr)));
+    }
+    eprintln!("the diff job's command reports no change between two copies of the examples");
     Ok(())
 }
 

@@ -5,7 +5,9 @@
 
 mod argocd;
 mod confined;
+mod diff;
 mod explain;
+mod git;
 mod ignore;
 mod kptfile;
 mod output;
@@ -16,6 +18,7 @@ mod plugins;
 mod registry;
 mod render;
 mod stream;
+mod text_diff;
 mod validate;
 
 use std::io::Write;
@@ -85,6 +88,26 @@ enum Command {
         /// Files, folders, or - for stdin
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+    },
+    /// Show what a change does to the rendered manifests: a git revision against the working tree
+    #[command(
+        after_help = "Examples:\n  lummo diff                          HEAD against the working tree, every package below .\n  lummo diff origin/main apps/         the packages below apps/, against origin/main\n  lummo diff --output markdown main   a summary for a pull-request comment\n  lummo diff --base ../main-checkout  against another checkout, without git (the lummo image)\n\nExit code 0 when nothing differs, 1 when something does (--exit-zero: 0 anyway) or a render fails, 2 on a usage error. A package missing at the revision counts as empty."
+    )]
+    Diff {
+        /// Exit 0 even when something differs (only report)
+        #[arg(long)]
+        exit_zero: bool,
+        /// text for a terminal, markdown for a pull-request comment
+        #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+        output: diff::Format,
+        /// Compare with another checkout of the repository instead of a git revision (DIRs are then relative to the current folder; no git needed)
+        #[arg(long, value_name = "BASE")]
+        base: Option<PathBuf>,
+        #[command(flatten)]
+        platform: PlatformArg,
+        /// A revision (default HEAD), then package folders (default .)
+        #[arg(value_name = "[REV] [DIR]")]
+        args: Vec<String>,
     },
     /// Print the platform settings a render of DIR uses, every default filled in
     #[command(after_help = "Example:\n  lummo platform apps/shop          the LummoPlatform that applies to apps/shop")]
@@ -203,6 +226,10 @@ fn main() -> ExitCode {
             render(&dirs, destination, validate, &platform.source())
         }
         Command::Check { validate, platform, dirs } => check(&dirs, validate, &platform.source()),
+        Command::Diff { exit_zero, output, base, platform, args } => {
+            let base = base.map_or(diff::Base::Revision, diff::Base::Folder);
+            diff::run(&args, &base, exit_zero, output, &platform.source())
+        }
         Command::Validate { paths } => match validate::paths(&paths) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,

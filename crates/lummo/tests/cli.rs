@@ -246,7 +246,7 @@ fn kustomize_plugins_render_like_lummo_and_uninstall_cleanly() {
 /// function's own; completions come for the shells people use.
 #[test]
 fn every_command_has_help_and_completions() {
-    for command in ["render", "check", "validate", "platform", "explain", "fn", "functions", "install-plugins", "completions"] {
+    for command in ["render", "check", "validate", "diff", "platform", "explain", "fn", "functions", "install-plugins", "completions"] {
         let output = lummo(&[command, "--help"]);
         assert!(output.status.success(), "{command}: {}", text(&output.stderr));
         let help = text(&output.stdout);
