@@ -268,8 +268,10 @@ impl Item {
                 let first = a.entries()?.first()?;
                 (first.key_pos, format!("{}{line}", " ".repeat(first.key_pos.col - 1)))
             }
-            Some(a) if !a.is_null() => return None,
-            _ => {
+            // Another form (flow, or `annotations:` with no value) is replaced in the tree: a
+            // new `annotations:` line beside a null one would make a duplicate key.
+            Some(_) => return None,
+            None => {
                 let first = metadata.entries()?.first()?;
                 let indent = " ".repeat(first.key_pos.col - 1);
                 (first.key_pos, format!("{indent}annotations:\n{indent}  {line}"))
@@ -627,6 +629,19 @@ mod tests {
             assert_eq!(out.matches("local-config").count(), 1, "{out}");
             ResourceList::read(out.into_bytes()).unwrap();
         }
+    }
+
+    /// Found by fuzzing: `annotations:` with no value got a second `annotations:` block
+    /// beside it, a duplicate key no reader accepts.
+    #[test]
+    fn empty_annotations_are_filled_not_repeated() {
+        let input = "kind: X\nmetadata:\n  name: a\n  annotations:\nspec: {}\n";
+        let mut list = ResourceList::read(input.as_bytes().to_vec()).unwrap();
+        list.items[0].set_annotation("a/b", "c");
+        let out = list.write(&[]).unwrap();
+        assert_eq!(out.matches("annotations:").count(), 1, "{out}");
+        let again = ResourceList::read(out.into_bytes()).unwrap();
+        assert_eq!(again.items[0].annotation("a/b"), Some("c"));
     }
 
     #[test]

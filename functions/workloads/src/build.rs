@@ -23,7 +23,8 @@ use crate::checks::{
     check_duration, check_schedule, check_time_zone, content_hash, int32_field, int64_field, latency_seconds, object_name_problem,
 };
 use crate::pod::{self, Pod, PodInput};
-use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, Scalar, StrategySpec};
+use crate::settings::HookAnnotations;
+use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, Runs, Scalar, StrategySpec};
 use crate::templates::Templates;
 use crate::{CRON_JOB, JOB, Workloads};
 
@@ -106,6 +107,8 @@ pub fn server(
     let pod_input = PodInput {
         app: &spec.app,
         containers: &spec.containers,
+        sidecars: spec.sidecars.as_ref(),
+        init_containers: spec.init_containers.as_ref(),
         service_account: spec.service_account.as_deref(),
         run_as_non_root: spec.run_as_non_root,
         restart_policy: None,
@@ -432,6 +435,17 @@ fn analysis_tags(input: &Input, spec: &DeploymentSpec, pod: &Pod, report: &mut R
     (!report.errors_since(checkpoint)).then_some(tags)
 }
 
+/// ArgoCD runs the Job at every sync: before the other resources are applied (PreSync: a
+/// failing migration stops the rollout) or after they are healthy (PostSync), deleting the
+/// previous run's Job first.
+fn hook_annotations(hook: &HookAnnotations, runs: Runs) -> BTreeMap<String, String> {
+    let phase = match runs {
+        Runs::BeforeDeploy => hook.before_deploy,
+        Runs::AfterDeploy => hook.after_deploy,
+    };
+    BTreeMap::from([(hook.hook.to_string(), phase.to_string()), (hook.delete_policy.to_string(), hook.delete_before_creation.to_string())])
+}
+
 /// A LummoJob (Job named `<app>-<hash of its content>`) or LummoCronJob, and ExternalSecrets.
 pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Templates, report: &mut Report) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
@@ -446,6 +460,9 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     // A Job's deadline is validated as non-negative (ValidateJobSpec), unlike a pod's.
     let active_deadline_seconds = int64_at("spec.activeDeadlineSeconds", spec.active_deadline_seconds, 0, report);
     let starting_deadline_seconds = int64_at("spec.startingDeadlineSeconds", spec.starting_deadline_seconds, 0, report);
+    if cron && spec.runs.is_some() {
+        input.error(report, "spec.runs", format!("only a {JOB} runs as a deploy hook; a {CRON_JOB} runs on its schedule: remove runs"));
+    }
     if cron {
         match &spec.schedule {
             None => input.error(report, "spec.schedule", "required field is missing"),
@@ -482,6 +499,8 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     let pod_input = PodInput {
         app: &spec.app,
         containers: &spec.containers,
+        sidecars: spec.sidecars.as_ref(),
+        init_containers: spec.init_containers.as_ref(),
         service_account: spec.service_account.as_deref(),
         run_as_non_root: spec.run_as_non_root,
         restart_policy: Some(restart_policy),
@@ -524,7 +543,9 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
             content.push_str(&serde_json::to_string(monitoring).expect("serialisable"));
         }
         let name = format!("{}-{}", spec.app, content_hash(&content));
-        outputs.push(json(&Job { metadata: metadata(input, &name, &labels), spec: Some(job_spec), status: None }));
+        let mut job_metadata = metadata(input, &name, &labels);
+        job_metadata.annotations = spec.runs.map(|runs| hook_annotations(&settings.hook, runs));
+        outputs.push(json(&Job { metadata: job_metadata, spec: Some(job_spec), status: None }));
     }
     debug_assert!(input.kind == JOB || cron);
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));

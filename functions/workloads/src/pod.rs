@@ -28,6 +28,11 @@ use crate::templates::Templates;
 pub struct PodInput<'a> {
     pub app: &'a str,
     pub containers: &'a OneOrMany<ContainerSpec>,
+    /// Native sidecars (init containers that keep running, Kubernetes 1.29+): they start
+    /// before the main containers and do not keep a Job from completing.
+    pub sidecars: Option<&'a OneOrMany<ContainerSpec>>,
+    /// Run to completion, in order, after the sidecars have started and before the main containers.
+    pub init_containers: Option<&'a OneOrMany<ContainerSpec>>,
     pub service_account: Option<&'a str>,
     pub run_as_non_root: Option<bool>,
     pub restart_policy: Option<&'a str>,
@@ -52,16 +57,37 @@ pub struct Pod {
 
 const TMP_VOLUME: &str = "tmp";
 
+/// Where a container runs in the pod.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Main,
+    Sidecar,
+    Init,
+}
+
+impl Role {
+    fn field(self) -> &'static str {
+        match self {
+            Role::Main => "spec.containers",
+            Role::Sidecar => "spec.sidecars",
+            Role::Init => "spec.initContainers",
+        }
+    }
+}
+
 /// What the containers of one pod share while they are built: names, ports and secrets must
 /// not clash across containers.
 struct PodBuilder<'a> {
     settings: &'a Settings,
     input: &'a Input,
     containers: Vec<Container>,
-    /// The field path of each built container, for messages about clashes.
-    container_paths: Vec<String>,
-    /// Named ports of all containers, with the container that declares each.
-    ports: Vec<(String, i32, String)>,
+    sidecars: Vec<Container>,
+    init_containers: Vec<Container>,
+    /// The name and field path of each built container of any role, for messages about clashes.
+    names: Vec<(String, String)>,
+    /// Named ports of all containers, with the container that declares each and whether it
+    /// serves (an init container's does not).
+    ports: Vec<(String, i32, String, bool)>,
     /// Secret name → Vault path.
     vault: BTreeMap<String, String>,
     reads_config: bool,
@@ -71,30 +97,34 @@ struct PodBuilder<'a> {
 /// Resolves, checks and builds the pod; `None` when any problem was reported.
 pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Templates, report: &mut Report) -> Option<Pod> {
     let checkpoint = report.checkpoint();
-    let entries = pod.containers.entries("spec.containers");
-    if entries.is_empty() {
-        input.error(report, "spec.containers", "must list at least one container");
+    if pod.containers.entries(Role::Main.field()).is_empty() {
+        input.error(report, Role::Main.field(), "must list at least one container");
         return None;
     }
     let mut builder = PodBuilder {
         settings,
         input,
         containers: Vec::new(),
-        container_paths: Vec::new(),
+        sidecars: Vec::new(),
+        init_containers: Vec::new(),
+        names: Vec::new(),
         ports: Vec::new(),
         vault: BTreeMap::new(),
         reads_config: false,
         any_read_only: false,
     };
-    for (i, (path, declared)) in entries.iter().enumerate() {
-        let resolved = match templates.resolve(declared) {
-            Ok(resolved) => resolved,
-            Err(message) => {
-                input.error(report, &format!("{path}.extends"), message);
-                continue;
-            }
-        };
-        builder.container(pod, i, path, declared, &resolved, report);
+    let lists = [(Role::Main, Some(pod.containers)), (Role::Sidecar, pod.sidecars), (Role::Init, pod.init_containers)];
+    for (role, list) in lists.into_iter().filter_map(|(role, list)| Some((role, list?))) {
+        for (i, (path, declared)) in list.entries(role.field()).iter().enumerate() {
+            let resolved = match templates.resolve(declared) {
+                Ok(resolved) => resolved,
+                Err(message) => {
+                    input.error(report, &format!("{path}.extends"), message);
+                    continue;
+                }
+            };
+            builder.container(pod, role, i, path, declared, &resolved, report);
+        }
     }
     if let Some(account) = pod.service_account
         && let Err(message) = check_object_name(account)
@@ -108,24 +138,42 @@ pub fn build(settings: &Settings, input: &Input, pod: &PodInput, templates: &Tem
 }
 
 impl PodBuilder<'_> {
-    /// Checks and builds container `i` at `path` (`declared` as written, `resolved` with its
-    /// templates applied).
-    fn container(&mut self, pod: &PodInput, i: usize, path: &str, declared: &ContainerSpec, resolved: &ContainerSpec, report: &mut Report) {
+    /// Checks and builds container `i` of its `role`'s list at `path` (`declared` as written,
+    /// `resolved` with its templates applied).
+    #[allow(clippy::too_many_arguments)]
+    fn container(
+        &mut self,
+        pod: &PodInput,
+        role: Role,
+        i: usize,
+        path: &str,
+        declared: &ContainerSpec,
+        resolved: &ContainerSpec,
+        report: &mut Report,
+    ) {
         let input = self.input;
         let field = |name: &str| format!("{path}.{name}");
-        let name = match (&resolved.name, i) {
-            (Some(name), _) => {
+        let name = match (&resolved.name, i, role) {
+            (Some(name), _, _) => {
                 if let Err(message) = check_dns_label(name) {
                     input.error(report, &field("name"), message);
                 }
                 name.clone()
             }
             // The app's name, which the workload checks (as spec.app).
-            (None, 0) => pod.app.to_string(),
-            (None, _) => return input.error(report, &field("name"), "required when a pod has more than one container"),
+            (None, 0, Role::Main) => pod.app.to_string(),
+            (None, _, Role::Main) => return input.error(report, &field("name"), "required when a pod has more than one container"),
+            (None, _, _) => return input.error(report, &field("name"), "required: name each sidecar and init container"),
         };
-        if let Some(other) = self.containers.iter().position(|c| c.name == name) {
-            input.error(report, &field("name"), format!("{name:?} is also the name of {}", self.container_paths[other]));
+        if let Some((_, other)) = self.names.iter().find(|(n, _)| *n == name) {
+            input.error(report, &field("name"), format!("{name:?} is also the name of {other}"));
+        }
+        if role == Role::Init && matches!(&resolved.probes, Some(ProbesSpec::Probes(_))) {
+            input.error(
+                report,
+                &field("probes"),
+                "an init container runs to completion before the others start: it takes no probes (write probes: none)",
+            );
         }
         let inherited = |what: &str| match &declared.extends {
             Some(template) => format!("required: set {what} here or in LummoContainer {template:?}"),
@@ -146,8 +194,11 @@ impl PodBuilder<'_> {
         }
         let resources = self.resources(path, resolved, &inherited, report);
         let own_ports = resolved.ports.clone().unwrap_or_default();
-        let ports = self.ports(path, &own_ports, report);
-        let (readiness_probe, liveness_probe, startup_probe) = self.probes(pod, path, resolved, &own_ports, report);
+        let ports = self.ports(path, &own_ports, role != Role::Init, report);
+        let (readiness_probe, liveness_probe, startup_probe) = match role {
+            Role::Init => (None, None, None),
+            _ => self.probes(pod, role, path, resolved, &own_ports, report),
+        };
         let env_from = self.env_sources(path, resolved, report);
         let mut env = Vec::new();
         for (name, value) in resolved.env.iter().flat_map(Ordered::iter) {
@@ -165,8 +216,8 @@ impl PodBuilder<'_> {
         }
         let read_only = resolved.read_only_root_filesystem.unwrap_or(true);
         self.any_read_only |= read_only;
-        self.container_paths.push(path.to_string());
-        self.containers.push(Container {
+        self.names.push((name.clone(), path.to_string()));
+        let container = Container {
             name,
             image: Some(image),
             command: resolved.command.clone(),
@@ -187,8 +238,15 @@ impl PodBuilder<'_> {
             volume_mounts: read_only.then(|| {
                 vec![VolumeMount { name: TMP_VOLUME.into(), mount_path: self.settings.tmp_mount.into(), ..VolumeMount::default() }]
             }),
+            // What makes an init container a native sidecar: it keeps running beside the others.
+            restart_policy: (role == Role::Sidecar).then(|| "Always".to_string()),
             ..Container::default()
-        });
+        };
+        match role {
+            Role::Main => self.containers.push(container),
+            Role::Sidecar => self.sidecars.push(container),
+            Role::Init => self.init_containers.push(container),
+        }
     }
 
     /// The readiness, liveness and startup probes as declared; a server container that declares
@@ -196,6 +254,7 @@ impl PodBuilder<'_> {
     fn probes(
         &self,
         pod: &PodInput,
+        role: Role,
         path: &str,
         resolved: &ContainerSpec,
         own_ports: &BTreeMap<String, u16>,
@@ -209,7 +268,7 @@ impl PodBuilder<'_> {
             None => Probes::default(),
         };
         let none_declared = declared.readiness.is_none() && declared.liveness.is_none() && declared.startup.is_none();
-        if !(pod.server && none_declared) {
+        if !(pod.server && role == Role::Main && none_declared) {
             let mut build = |kind: &str, spec: &Option<Probe>| {
                 spec.as_ref().map(|spec| probe(input, &format!("{probes_path}.{kind}"), spec, own_ports, report))
             };
@@ -301,8 +360,9 @@ impl PodBuilder<'_> {
         ResourceRequirements { requests: Some(requests), limits: Some(limit_map), ..ResourceRequirements::default() }
     }
 
-    /// The container's named ports, each name and number unique across the pod.
-    fn ports(&mut self, path: &str, own_ports: &BTreeMap<String, u16>, report: &mut Report) -> Option<Vec<ContainerPort>> {
+    /// The container's named ports, each name and number unique across the pod; `served`
+    /// ones (not an init container's) are the pod's for its Service.
+    fn ports(&mut self, path: &str, own_ports: &BTreeMap<String, u16>, served: bool, report: &mut Report) -> Option<Vec<ContainerPort>> {
         for (port_name, number) in own_ports {
             let port_path = format!("{path}.ports.{port_name}");
             if let Err(message) = check_port_name(port_name) {
@@ -311,12 +371,12 @@ impl PodBuilder<'_> {
             if *number == 0 {
                 self.input.error(report, &port_path, "must be between 1 and 65535, got 0");
             }
-            if let Some((_, _, owner)) = self.ports.iter().find(|(n, _, _)| n == port_name) {
+            if let Some((_, _, owner, _)) = self.ports.iter().find(|(n, ..)| n == port_name) {
                 self.input.error(report, &port_path, format!("port name {port_name:?} is also used by {owner}"));
-            } else if let Some((other, _, _)) = self.ports.iter().find(|(_, n, _)| *n == i32::from(*number)) {
+            } else if let Some((other, ..)) = self.ports.iter().find(|(_, n, ..)| *n == i32::from(*number)) {
                 self.input.error(report, &port_path, format!("port {number} is also port {other:?}: each port needs its own number"));
             }
-            self.ports.push((port_name.clone(), i32::from(*number), path.to_string()));
+            self.ports.push((port_name.clone(), i32::from(*number), path.to_string(), served));
         }
         let ports = own_ports.iter().map(|(n, p)| ContainerPort {
             name: Some(n.clone()),
@@ -395,8 +455,11 @@ impl PodBuilder<'_> {
 
     /// The pod around the containers, with the secure defaults every pod gets.
     fn finish(self, pod: &PodInput) -> Pod {
+        // Sidecars first, so that they run before (and beside) the init containers and the main ones.
+        let init_containers: Vec<Container> = self.sidecars.into_iter().chain(self.init_containers).collect();
         let spec = PodSpec {
             containers: self.containers,
+            init_containers: (!init_containers.is_empty()).then_some(init_containers),
             // No API token in the pod unless it runs as a named ServiceAccount.
             automount_service_account_token: Some(pod.service_account.is_some()),
             service_account_name: pod.service_account.map(String::from),
@@ -414,7 +477,7 @@ impl PodBuilder<'_> {
         let metadata = ObjectMeta { labels: Some(pod.labels.clone()), ..ObjectMeta::default() };
         Pod {
             template: PodTemplateSpec { metadata: Some(metadata), spec: Some(spec) },
-            ports: self.ports.into_iter().map(|(name, number, _)| (name, number)).collect(),
+            ports: self.ports.into_iter().filter(|(.., served)| *served).map(|(name, number, ..)| (name, number)).collect(),
             vault: self.vault,
             reads_config: self.reads_config,
         }

@@ -40,8 +40,28 @@ pub struct Settings {
     pub default_startup_failure_threshold: i32,
     pub job_restart_policy: &'static str,
     pub cron_concurrency_policy: &'static str,
+    /// ArgoCD's hook annotations (its API): a `runs` Job is a PreSync or PostSync hook,
+    /// deleted before the next sync creates it again.
+    pub hook: HookAnnotations,
     pub vault: VaultSettings,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HookAnnotations {
+    pub hook: &'static str,
+    pub before_deploy: &'static str,
+    pub after_deploy: &'static str,
+    pub delete_policy: &'static str,
+    pub delete_before_creation: &'static str,
+}
+
+const ARGOCD_HOOKS: HookAnnotations = HookAnnotations {
+    hook: "argocd.argoproj.io/hook",
+    before_deploy: "PreSync",
+    after_deploy: "PostSync",
+    delete_policy: "argocd.argoproj.io/hook-delete-policy",
+    delete_before_creation: "BeforeHookCreation",
+};
 
 impl Settings {
     pub fn new(platform: &lummo_platform::PlatformSpec) -> Settings {
@@ -58,6 +78,7 @@ impl Settings {
             default_startup_failure_threshold: section.startup_failure_threshold,
             job_restart_policy: "Never",
             cron_concurrency_policy: "Forbid",
+            hook: ARGOCD_HOOKS,
             vault: platform.vault.clone(),
         }
     }

@@ -119,6 +119,13 @@ pub struct DeploymentSpec {
     /// The environment (`prod` gets the cautious canary).
     pub env: Option<String>,
     pub containers: OneOrMany<ContainerSpec>,
+    /// Containers that run beside the main ones for the pod's whole life (a database proxy, a
+    /// log shipper): native sidecars, started before the main containers; a Job still
+    /// completes when its main containers exit. Named; templates (`extends`) apply.
+    pub sidecars: Option<OneOrMany<ContainerSpec>>,
+    /// Containers that run to completion, in order, before the main ones start (after the
+    /// sidecars). Named; no probes.
+    pub init_containers: Option<OneOrMany<ContainerSpec>>,
     /// Present (even `{}`): an Argo Rollout with a canary; absent: a Deployment.
     pub strategy: Option<StrategySpec>,
     /// Restart pods when their ConfigMaps or Secrets change (default: when they use any).
@@ -187,6 +194,13 @@ pub struct JobSpec {
     pub app: String,
     pub env: Option<String>,
     pub containers: OneOrMany<ContainerSpec>,
+    /// Containers that run beside the main ones for the pod's whole life (a database proxy, a
+    /// log shipper): native sidecars, started before the main containers; a Job still
+    /// completes when its main containers exit. Named; templates (`extends`) apply.
+    pub sidecars: Option<OneOrMany<ContainerSpec>>,
+    /// Containers that run to completion, in order, before the main ones start (after the
+    /// sidecars). Named; no probes.
+    pub init_containers: Option<OneOrMany<ContainerSpec>>,
     /// `Never` (default) or `OnFailure`.
     pub restart_policy: Option<RestartPolicy>,
     pub backoff_limit: Option<i64>,
@@ -204,6 +218,18 @@ pub struct JobSpec {
     pub run_as_non_root: Option<bool>,
     /// Applied by the monitoring function.
     pub monitoring: Option<MonitoringSpec>,
+    /// LummoJob only: run the Job as an ArgoCD hook of every sync: `before-deploy` (a
+    /// migration: PreSync, it must succeed before the new version rolls out) or `after-deploy`
+    /// (PostSync, once the sync is healthy). Without it, the Job is an ordinary resource.
+    pub runs: Option<Runs>,
+}
+
+/// When an ArgoCD sync runs a hook Job.
+#[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runs {
+    BeforeDeploy,
+    AfterDeploy,
 }
 
 #[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
