@@ -7,6 +7,7 @@
 
 pub mod canary;
 pub mod datadog;
+pub mod identity;
 pub mod monitoring;
 pub mod networking;
 pub mod ports;

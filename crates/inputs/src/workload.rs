@@ -17,6 +17,8 @@ pub struct WorkloadInput {
     pub monitoring: Option<MonitoringSpec>,
     /// The containers as written, for the field paths of messages about them.
     pub containers: Option<OneOrMany<ContainerName>>,
+    pub identity: Option<crate::identity::Identity>,
+    pub pubsub: Option<crate::identity::PubsubAccess>,
 }
 
 /// A container of the input, by its position (and name, when it has one).

@@ -29,6 +29,22 @@ crate::resource!(
     IAMPolicyMemberSpec
 );
 
+crate::resource!(
+    /// A GCP service account, which Config Connector creates in the namespace's (or the
+    /// annotated) project.
+    IAMServiceAccount,
+    "iam.cnrm.cloud.google.com",
+    "v1beta1",
+    IAMServiceAccountSpec
+);
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct IAMServiceAccountSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct PubSubTopicSpec {

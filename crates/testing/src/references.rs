@@ -3,7 +3,8 @@
 //! of the render and name ports those pods have; IngressRoutes go to Services, TraefikServices,
 //! Middlewares and TLS Secrets the render makes; ScaledObjects scale a workload of the render,
 //! with a TriggerAuthentication it makes (or the platform's own) and within KEDA's webhook
-//! rules; Pub/Sub grants name topics and subscriptions of the render, and a subscription to a
+//! rules; Pub/Sub and workload-identity grants name topics, subscriptions and GCP service
+//! accounts of the render, a ServiceAccount acts as a GCP service account the render creates, and a subscription to a
 //! topic of the render names that topic's dead-letter topic; every
 //! generated name is an object name. Only generated objects are held to this: a hand-written
 //! one may refer to what lives elsewhere.
@@ -88,6 +89,16 @@ pub fn check(items: &[Item]) -> Vec<String> {
                     && let Some(dead_letter) = dead_letter.filter(|d| !has("PubSubTopic", ns, d))
                 {
                     problem(format!("its topic {topic} is in the render, its dead-letter topic {dead_letter} is not"));
+                }
+            }
+            // GKE's workload identity: the GCP service account the ServiceAccount acts as is
+            // one the render creates (workloads makes both).
+            "ServiceAccount" => {
+                let email = json.pointer("/metadata/annotations/iam.gke.io~1gcp-service-account").and_then(Json::as_str);
+                if let Some(id) = email.and_then(|e| e.split('@').next())
+                    && !has("IAMServiceAccount", ns, id)
+                {
+                    problem(format!("acts as GCP service account {id}, which no IAMServiceAccount of the render creates"));
                 }
             }
             "IAMPolicyMember" => {

@@ -8,6 +8,7 @@
 //! documentation.
 
 pub use lummo_krm::protobuf_duration as duration;
+pub mod grants;
 pub mod names;
 pub mod settings;
 
@@ -16,6 +17,7 @@ use std::ops::RangeInclusive;
 
 use k8s_openapi::{Metadata, Resource};
 use lummo_inputs::pubsub::check_name;
+use lummo_inputs::workload::{CRON_JOB, CRON_JOB_EARLIER_NAMES, DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES, JOB};
 use lummo_kinds::ObjectMeta;
 use lummo_kinds::config_connector::{
     DeadLetterPolicy, ExpirationPolicy, IAMPolicyMember, IAMPolicyMemberSpec, IAMResourceRef, PubSubSubscription, PubSubSubscriptionSpec,
@@ -142,10 +144,25 @@ pub const ABOUT: About = About {
     kinds: &[
         InputKind::with_legacy_names(TOPIC, &["PubsubTopic"]).with_spec::<TopicSpec>(),
         InputKind::with_legacy_names(SUBSCRIPTION, &["PubsubSubscription"]).with_spec::<SubscriptionSpec>(),
+        // For the Pub/Sub grants of workloads with an identity (grants.rs); workloads owns them.
+        InputKind::read_only(DEPLOYMENT, DEPLOYMENT_EARLIER_NAMES),
+        InputKind::read_only(JOB, &[]),
+        InputKind::read_only(CRON_JOB, CRON_JOB_EARLIER_NAMES),
     ],
     generates: &["PubSubTopic", "PubSubSubscription", "IAMPolicyMember"],
     needs: &[],
 };
+
+/// The workload kinds whose identities get Pub/Sub grants (grants.rs).
+pub const WORKLOAD_KINDS: [&str; 3] = [DEPLOYMENT, JOB, CRON_JOB];
+
+/// The topics and subscriptions the package declares, by namespace and Pub/Sub name.
+fn declared(inputs: &[Input], plans: &[Plan]) -> grants::Declared {
+    let namespace = |plan: &Plan| inputs[plan.input].namespace().to_string();
+    let topics = plans.iter().flat_map(|plan| plan.topics.iter().map(move |t| (namespace(plan), t.name.clone())));
+    let subscriptions = plans.iter().flat_map(|plan| plan.subscriptions.iter().map(move |s| (namespace(plan), s.name.clone())));
+    grants::Declared { topics: topics.collect(), subscriptions: subscriptions.collect() }
+}
 
 impl Function for Pubsub {
     fn about(&self) -> &'static About {
@@ -167,7 +184,9 @@ impl Function for Pubsub {
         check_topics_declared(inputs, &plans, &self.settings, report);
         let outputs: Vec<Output> = plans.iter().flat_map(|plan| self.build(&inputs[plan.input], plan)).collect();
         check_unique(inputs, &outputs, report);
-        outputs.into_iter().map(|output| output.generated).collect()
+        let declared = declared(inputs, &plans);
+        let grants = grants::generate(&self.settings, inputs, &declared, report);
+        outputs.into_iter().map(|output| output.generated).chain(grants).collect()
     }
 }
 
@@ -257,7 +276,8 @@ impl Pubsub {
         let checkpoint = report.checkpoint();
         let plan = match input.kind {
             TOPIC => self.plan_topics(index, input, &input.decode_spec::<TopicSpec>(report)?, report),
-            _ => self.plan_subscriptions(index, input, &input.decode_spec::<SubscriptionSpec>(report)?, report),
+            SUBSCRIPTION => self.plan_subscriptions(index, input, &input.decode_spec::<SubscriptionSpec>(report)?, report),
+            _ => return None,
         };
         if report.errors_since(checkpoint) {
             return None;

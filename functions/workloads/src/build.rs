@@ -109,7 +109,8 @@ pub fn server(
         containers: &spec.containers,
         sidecars: spec.sidecars.as_ref(),
         init_containers: spec.init_containers.as_ref(),
-        service_account: spec.service_account.as_deref(),
+        // With an identity, the pods run as the ServiceAccount it makes (named after the app).
+        service_account: spec.identity.as_ref().map(|_| spec.app.as_str()).or(spec.service_account.as_deref()),
         run_as_non_root: spec.run_as_non_root,
         restart_policy: None,
         labels: labels.clone(),
@@ -438,7 +439,7 @@ fn analysis_tags(input: &Input, spec: &DeploymentSpec, pod: &Pod, report: &mut R
 /// ArgoCD runs the Job at every sync: before the other resources are applied (PreSync: a
 /// failing migration stops the rollout) or after they are healthy (PostSync), deleting the
 /// previous run's Job first.
-fn hook_annotations(hook: &HookAnnotations, runs: Runs) -> BTreeMap<String, String> {
+pub fn hook_annotations(hook: &HookAnnotations, runs: Runs) -> BTreeMap<String, String> {
     let phase = match runs {
         Runs::BeforeDeploy => hook.before_deploy,
         Runs::AfterDeploy => hook.after_deploy,
@@ -501,7 +502,8 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
         containers: &spec.containers,
         sidecars: spec.sidecars.as_ref(),
         init_containers: spec.init_containers.as_ref(),
-        service_account: spec.service_account.as_deref(),
+        // With an identity, the pods run as the ServiceAccount it makes (named after the app).
+        service_account: spec.identity.as_ref().map(|_| spec.app.as_str()).or(spec.service_account.as_deref()),
         run_as_non_root: spec.run_as_non_root,
         restart_policy: Some(restart_policy),
         labels: labels.clone(),

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod checks;
+pub mod identity;
 pub mod pod;
 pub mod settings;
 pub mod spec;
@@ -44,7 +45,19 @@ pub const ABOUT: About = About {
         InputKind::with_legacy_names(CRON_JOB, workload::CRON_JOB_EARLIER_NAMES).with_spec::<JobSpec>(),
         InputKind::new(CONTAINER).with_spec::<ContainerSpec>(),
     ],
-    generates: &["Rollout", "Deployment", "Service", "PodDisruptionBudget", "AnalysisTemplate", "Job", "CronJob", "ExternalSecret"],
+    generates: &[
+        "Rollout",
+        "Deployment",
+        "Service",
+        "PodDisruptionBudget",
+        "AnalysisTemplate",
+        "Job",
+        "CronJob",
+        "ExternalSecret",
+        "ServiceAccount",
+        "IAMServiceAccount",
+        "IAMPolicyMember",
+    ],
     needs: &[],
 };
 
@@ -77,23 +90,57 @@ impl Function for Workloads {
         let templates = Templates { by_name: template_specs.iter().map(|(i, spec)| (inputs[*i].name(), spec)).collect::<BTreeMap<_, _>>() };
 
         let mut generated = Vec::new();
+        let mut identities = Vec::new();
         for (index, input) in inputs.iter().enumerate() {
             let checkpoint = report.checkpoint();
+            let mut identity = |declared: identity::Declared, report: &mut Report| {
+                identities.extend(identity::plan(&self.settings, index, input, &declared, report));
+            };
             let objects = match input.kind {
-                DEPLOYMENT => {
-                    let routed = routed.contains(input.node.at(&["spec", "app"]).and_then(|a| a.as_str()).unwrap_or_default());
-                    input
-                        .decode_spec::<DeploymentSpec>(report)
-                        .and_then(|spec| build::server(self, input, &spec, &templates, routed, report))
-                }
-                JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| build::job(self, input, &spec, &templates, report)),
+                DEPLOYMENT => input.decode_spec::<DeploymentSpec>(report).and_then(|spec| {
+                    identity(
+                        declared(&spec.app, &spec.part_of, spec.env.as_deref(), &spec.identity, &spec.pubsub, &spec.service_account, None),
+                        report,
+                    );
+                    build::server(self, input, &spec, &templates, routed.contains(&spec.app), report)
+                }),
+                JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| {
+                    let hook = spec.runs.filter(|_| input.kind == JOB).map(|runs| build::hook_annotations(&self.settings.hook, runs));
+                    identity(
+                        declared(&spec.app, &spec.part_of, spec.env.as_deref(), &spec.identity, &spec.pubsub, &spec.service_account, hook),
+                        report,
+                    );
+                    build::job(self, input, &spec, &templates, report)
+                }),
                 _ => None,
             };
             if !report.errors_since(checkpoint) {
                 generated.extend(objects.into_iter().flatten().map(|object| Generated { input: index, object }));
             }
         }
+        generated.extend(identity::outputs(&self.settings, &identities));
         generated
+    }
+}
+
+/// What a server's or job's spec says about its identity.
+fn declared<'a>(
+    app: &'a str,
+    part_of: &'a str,
+    env: Option<&'a str>,
+    identity: &'a Option<lummo_inputs::identity::Identity>,
+    pubsub: &'a Option<lummo_inputs::identity::PubsubAccess>,
+    service_account: &'a Option<String>,
+    hook: Option<BTreeMap<String, String>>,
+) -> identity::Declared<'a> {
+    identity::Declared {
+        app,
+        part_of,
+        env,
+        identity: identity.as_ref(),
+        pubsub: pubsub.as_ref(),
+        service_account: service_account.as_deref(),
+        hook,
     }
 }
 

@@ -40,6 +40,13 @@ pub struct Settings {
     pub default_startup_failure_threshold: i32,
     pub job_restart_policy: &'static str,
     pub cron_concurrency_policy: &'static str,
+    /// The GCP project of each `env` (the platform's `pubsub.projects`, the same projects the
+    /// pubsub and scaling functions use): where a workload's GCP service account lives.
+    pub projects: PerEnv<String>,
+    /// GKE's workload identity API: the ServiceAccount annotation naming the GCP service
+    /// account, and the role that lets the ServiceAccount act as it.
+    pub workload_identity_annotation: &'static str,
+    pub workload_identity_role: &'static str,
     /// ArgoCD's hook annotations (its API): a `runs` Job is a PreSync or PostSync hook,
     /// deleted before the next sync creates it again.
     pub hook: HookAnnotations,
@@ -53,6 +60,7 @@ pub struct HookAnnotations {
     pub after_deploy: &'static str,
     pub delete_policy: &'static str,
     pub delete_before_creation: &'static str,
+    pub sync_wave: &'static str,
 }
 
 const ARGOCD_HOOKS: HookAnnotations = HookAnnotations {
@@ -61,6 +69,7 @@ const ARGOCD_HOOKS: HookAnnotations = HookAnnotations {
     after_deploy: "PostSync",
     delete_policy: "argocd.argoproj.io/hook-delete-policy",
     delete_before_creation: "BeforeHookCreation",
+    sync_wave: "argocd.argoproj.io/sync-wave",
 };
 
 impl Settings {
@@ -79,6 +88,9 @@ impl Settings {
             job_restart_policy: "Never",
             cron_concurrency_policy: "Forbid",
             hook: ARGOCD_HOOKS,
+            projects: platform.pubsub.projects.clone(),
+            workload_identity_annotation: "iam.gke.io/gcp-service-account",
+            workload_identity_role: "roles/iam.workloadIdentityUser",
             vault: platform.vault.clone(),
         }
     }
@@ -100,6 +112,7 @@ impl Settings {
         platform.check(report, "spec.workloads.rollingMaxSurge", check_int_or_percent(&section.rolling_max_surge));
         check_analysis_budget(platform, report);
         vault::check_settings(platform, report);
+        lummo_inputs::pubsub::check_platform_projects(platform, report);
         Settings::new(&platform.spec)
     }
 }

@@ -134,6 +134,13 @@ pub struct DeploymentSpec {
     pub replicas: Option<i64>,
     /// Run as this ServiceAccount, with its token mounted (no token otherwise).
     pub service_account: Option<String>,
+    /// GKE workload identity: the pods run as a ServiceAccount named after the app, bound to
+    /// the GCP service account `gcp` (created by Config Connector in the env's project). Not
+    /// with `serviceAccount`.
+    pub identity: Option<lummo_inputs::identity::Identity>,
+    /// The Pub/Sub subscriptions and topics the identity's GCP service account uses: the
+    /// pubsub function grants it `roles/pubsub.subscriber` and `roles/pubsub.publisher` on them.
+    pub pubsub: Option<lummo_inputs::identity::PubsubAccess>,
     /// Set to false for images that must run as root.
     pub run_as_non_root: Option<bool>,
     /// Built by the scaling function; here `maxreplica` sizes the disruption budget, and
@@ -215,6 +222,13 @@ pub struct JobSpec {
     /// LummoCronJob only: a run that could not start on time is skipped after this many seconds.
     pub starting_deadline_seconds: Option<i64>,
     pub service_account: Option<String>,
+    /// GKE workload identity: the pods run as a ServiceAccount named after the app, bound to
+    /// the GCP service account `gcp` (created by Config Connector in the env's project). Not
+    /// with `serviceAccount`.
+    pub identity: Option<lummo_inputs::identity::Identity>,
+    /// The Pub/Sub subscriptions and topics the identity's GCP service account uses: the
+    /// pubsub function grants it `roles/pubsub.subscriber` and `roles/pubsub.publisher` on them.
+    pub pubsub: Option<lummo_inputs::identity::PubsubAccess>,
     pub run_as_non_root: Option<bool>,
     /// Applied by the monitoring function.
     pub monitoring: Option<MonitoringSpec>,

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::core::v1::{Service, ServiceAccount};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use lummo_kinds::argo::{AnalysisTemplate, Rollout};
+use lummo_kinds::config_connector::{IAMPolicyMember, IAMServiceAccount};
 use lummo_kinds::external_secrets::ExternalSecret;
 use lummo_testing::{assert_reads_back, check_golden, generated_items, validate_outputs};
 use workloads::Workloads;
@@ -35,11 +36,14 @@ fn every_output_reads_back_as_its_type() {
             "Job" => assert_reads_back::<Job>(item),
             "CronJob" => assert_reads_back::<CronJob>(item),
             "ExternalSecret" => assert_reads_back::<ExternalSecret>(item),
+            "ServiceAccount" => assert_reads_back::<ServiceAccount>(item),
+            "IAMServiceAccount" => assert_reads_back::<IAMServiceAccount>(item),
+            "IAMPolicyMember" => assert_reads_back::<IAMPolicyMember>(item),
             other => panic!("no type for {other}"),
         }
         kinds.insert(item.kind().to_string());
     }
-    assert_eq!(kinds.len(), 8, "every kind is covered: {kinds:?}");
+    assert_eq!(kinds.len(), 11, "every kind is covered: {kinds:?}");
 }
 
 /// The name of the Job workloads makes of a LummoJob with these container `args` and these
