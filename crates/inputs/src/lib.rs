@@ -9,6 +9,7 @@ pub mod canary;
 pub mod datadog;
 pub mod identity;
 pub mod monitoring;
+pub mod network;
 pub mod networking;
 pub mod ports;
 pub mod pubsub;

@@ -194,9 +194,10 @@ fn objects(stream: &str) -> std::collections::BTreeMap<lummo_krm::ResourceId, se
 /// A kustomization for `package` as plugins run it: the files without Lummo inputs as
 /// resources, the files with inputs as transformers, in the pipeline order of their kinds.
 /// LummoContainer templates are resources: the workloads that extend them read them among the
-/// items (kustomize drops them from its output, as local config).
+/// items (kustomize drops them from its output, as local config). Pub/Sub's inputs come first:
+/// the grants of workloads with an identity name the topics and subscriptions they find.
 fn kustomization(package: &Path) -> String {
-    let order = ["LummoDeployment", "LummoJob", "LummoCronJob", "LummoNetworking", "pgbouncer", "LummoTopic", "LummoSubscription"];
+    let order = ["LummoTopic", "LummoSubscription", "LummoDeployment", "LummoJob", "LummoCronJob", "LummoNetworking", "pgbouncer"];
     let (mut resources, mut transformers) = (Vec::new(), Vec::new());
     for (path, text) in read_tree(package) {
         if !path.ends_with(".yaml") {

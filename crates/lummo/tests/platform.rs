@@ -226,3 +226,22 @@ fn an_overlay_patches_the_platform() {
     assert!(rendered.status.success(), "{}", stderr(&rendered));
     assert!(stdout(&rendered).contains("    name: letsencrypt-staging\n"), "{}", stdout(&rendered));
 }
+
+/// `workloads.networkPolicy.defaultDeny`: every server and job gets a NetworkPolicy, as if it
+/// said `network: {}`; without it, only those with a `network` block do.
+#[test]
+fn default_deny_gives_every_workload_a_network_policy() {
+    let root = copy("default-deny");
+    let package = root.join("pkg");
+    let without = lummo(&["render", "."], &package);
+    assert!(without.status.success(), "{}", stderr(&without));
+    assert!(!stdout(&without).contains("kind: NetworkPolicy"));
+    let platform = package.join("platform.yaml");
+    let text = std::fs::read_to_string(&platform).unwrap();
+    assert!(!text.contains("workloads:"), "the example's platform has a workloads section: extend it instead");
+    std::fs::write(&platform, text.trim_end().to_string() + "\n  workloads:\n    networkPolicy: {defaultDeny: true}\n").unwrap();
+    let with = lummo(&["render", "--validate", "."], &package);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let out = stdout(&with);
+    assert!(out.contains("kind: NetworkPolicy") && out.contains("kubernetes.io/metadata.name: kube-system"), "{out}");
+}

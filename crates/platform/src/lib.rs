@@ -72,6 +72,37 @@ pub struct Workloads {
     /// Failures of the default startup probe (every 10 s) before the container is restarted.
     #[schemars(range(min = 1))]
     pub startup_failure_threshold: i32,
+    /// NetworkPolicies of servers and jobs (their `network` block).
+    pub network_policy: NetworkPolicy,
+}
+
+/// Where the cluster's shared services run, which a workload's NetworkPolicy admits.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct NetworkPolicy {
+    /// Every server and job gets a NetworkPolicy, as if it said `network: {}` (only what it
+    /// needs gets through); off: only those with a `network` block.
+    pub default_deny: bool,
+    /// The monitoring agents' namespaces (the Datadog agent, Prometheus), admitted to pods they
+    /// scrape, and reached by pods that send Datadog traces.
+    pub monitoring_namespaces: Vec<String>,
+    /// The cluster DNS's namespace and pod label, which every pod may reach on port 53.
+    pub dns_namespace: String,
+    pub dns_pod_labels: BTreeMap<String, String>,
+    /// Ranges `internet: true` does not open (the cluster's and other private networks).
+    pub private_ranges: Vec<String>,
+}
+
+impl Default for NetworkPolicy {
+    fn default() -> NetworkPolicy {
+        NetworkPolicy {
+            default_deny: false,
+            monitoring_namespaces: vec!["datadog".into(), "monitoring".into()],
+            dns_namespace: "kube-system".into(),
+            dns_pod_labels: BTreeMap::from([("k8s-app".to_string(), "kube-dns".to_string())]),
+            private_ranges: vec!["10.0.0.0/8".into(), "172.16.0.0/12".into(), "192.168.0.0/16".into()],
+        }
+    }
 }
 
 impl Default for Workloads {
@@ -90,6 +121,7 @@ impl Default for Workloads {
             rolling_max_surge: "25%".into(),
             pdb_max_unavailable: 1,
             startup_failure_threshold: 30,
+            network_policy: NetworkPolicy::default(),
         }
     }
 }
@@ -225,6 +257,9 @@ pub struct Networking {
     /// the reference to `vpnMiddleware`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vpn_source_ranges: Vec<String>,
+    /// The ingress controller's (Traefik's) namespace: a routed app's NetworkPolicy, when it
+    /// has one, admits it.
+    pub ingress_namespace: String,
 }
 
 impl Default for Networking {
@@ -236,6 +271,7 @@ impl Default for Networking {
             internal_grpc_domain: "internal.bukukas.k8s".into(),
             vpn_middleware: MiddlewareRef { name: "vpn-only".into(), namespace: "traefik".into() },
             vpn_source_ranges: Vec::new(),
+            ingress_namespace: "traefik".into(),
         }
     }
 }

@@ -74,6 +74,11 @@ pub fn check(items: &[Item]) -> Vec<String> {
                 check_selection(&pods, &json["spec"]["selector"], ports, "targetPort", &mut problem);
             }
             "PodDisruptionBudget" => check_selection(&pods, &json["spec"]["selector"]["matchLabels"], std::iter::empty(), "", &mut problem),
+            "NetworkPolicy" => {
+                let ports = json.pointer("/spec/ingress").and_then(Json::as_array).into_iter().flatten();
+                let ports = ports.filter_map(|rule| rule["ports"].as_array()).flatten().filter_map(|p| p["port"].as_str());
+                check_selection(&pods, &json["spec"]["podSelector"]["matchLabels"], ports, "port", &mut problem);
+            }
             "PodMonitor" => {
                 let ports = json["spec"]["podMetricsEndpoints"].as_array().into_iter().flatten().filter_map(|e| e["port"].as_str());
                 check_selection(&pods, &json["spec"]["selector"]["matchLabels"], ports, "port", &mut problem);

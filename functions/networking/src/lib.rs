@@ -4,6 +4,7 @@
 //! (printed by `--help`) is its user documentation.
 
 mod canary;
+mod network_policy;
 pub mod settings;
 
 use k8s_openapi::api::core::v1::Service;
@@ -145,6 +146,12 @@ impl Function for Networking {
         };
         for (input, routing) in routings {
             if let Err(message) = canary::decorate(resources, &routing) {
+                input.error(report, "spec.app", message);
+            }
+        }
+        for input in inputs {
+            let Some(spec) = input.decode_spec::<NetworkingSpec>(&mut Report::default()) else { continue };
+            if let Err(message) = network_policy::admit_ingress(resources, input, &spec, &self.settings.ingress_namespace) {
                 input.error(report, "spec.app", message);
             }
         }

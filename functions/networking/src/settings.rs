@@ -9,6 +9,8 @@ pub use lummo_platform::{EntryPoints, Issuer, IssuerKind, MiddlewareRef};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
+    /// Traefik's namespace, which a routed app's NetworkPolicy admits.
+    pub ingress_namespace: String,
     /// Route a Rollout's canary by requests through a weighted TraefikService.
     pub canary_traffic_routing: bool,
     pub entry_points: EntryPoints,
@@ -33,6 +35,7 @@ impl Settings {
             internal_grpc_domain: platform.internal_grpc_domain.clone(),
             vpn_middleware: platform.vpn_middleware.clone(),
             vpn_source_ranges: platform.vpn_source_ranges.clone(),
+            ingress_namespace: platform.ingress_namespace.clone(),
             issuer: platform.issuer.clone(),
             http_port: lummo_inputs::ports::HTTP,
             grpc_port: lummo_inputs::ports::GRPC,

@@ -71,7 +71,8 @@ pub struct PoolerMonitoring {
 // ---------------------------------------------------------------------------------------------
 // The function
 
-pub const KIND: &str = "pgbouncer";
+/// The input kind (declared with the view workloads reads of it).
+pub const KIND: &str = lummo_inputs::network::POOLER_KIND;
 
 pub const ABOUT: About = About {
     name: "pgbouncer",

@@ -156,12 +156,24 @@ pub const ABOUT: About = About {
 /// The workload kinds whose identities get Pub/Sub grants (grants.rs).
 pub const WORKLOAD_KINDS: [&str; 3] = [DEPLOYMENT, JOB, CRON_JOB];
 
-/// The topics and subscriptions the package declares, by namespace and Pub/Sub name.
-fn declared(inputs: &[Input], plans: &[Plan]) -> grants::Declared {
+/// The topics and subscriptions of the run, by namespace and Pub/Sub name: those its inputs
+/// declare, and the Config Connector objects already among the resources (a kustomize
+/// transformer that ran before, or hand-written ones).
+fn declared(inputs: &[Input], plans: &[Plan], resources: &ResourceList) -> grants::Declared {
     let namespace = |plan: &Plan| inputs[plan.input].namespace().to_string();
-    let topics = plans.iter().flat_map(|plan| plan.topics.iter().map(move |t| (namespace(plan), t.name.clone())));
-    let subscriptions = plans.iter().flat_map(|plan| plan.subscriptions.iter().map(move |s| (namespace(plan), s.name.clone())));
-    grants::Declared { topics: topics.collect(), subscriptions: subscriptions.collect() }
+    let mut topics: HashSet<(String, String)> =
+        plans.iter().flat_map(|plan| plan.topics.iter().map(move |t| (namespace(plan), t.name.clone()))).collect();
+    let mut subscriptions: HashSet<(String, String)> =
+        plans.iter().flat_map(|plan| plan.subscriptions.iter().map(move |s| (namespace(plan), s.name.clone()))).collect();
+    for item in &resources.items {
+        let pubsub_name = || item.str_at(&["spec", "resourceID"]).unwrap_or(item.name()).to_string();
+        if item.id().is::<PubSubTopic>() {
+            topics.insert((item.namespace().to_string(), pubsub_name()));
+        } else if item.id().is::<PubSubSubscription>() {
+            subscriptions.insert((item.namespace().to_string(), pubsub_name()));
+        }
+    }
+    grants::Declared { topics: topics.into_iter().collect(), subscriptions: subscriptions.into_iter().collect() }
 }
 
 impl Function for Pubsub {
@@ -179,12 +191,12 @@ impl Function for Pubsub {
         Some(Box::new(Pubsub { settings: Settings::from_platform(platform, report) }))
     }
 
-    fn generate(&self, inputs: &[Input], _resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
+    fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
         let plans: Vec<Plan> = inputs.iter().enumerate().filter_map(|(index, input)| self.plan(index, input, report)).collect();
         check_topics_declared(inputs, &plans, &self.settings, report);
         let outputs: Vec<Output> = plans.iter().flat_map(|plan| self.build(&inputs[plan.input], plan)).collect();
         check_unique(inputs, &outputs, report);
-        let declared = declared(inputs, &plans);
+        let declared = declared(inputs, &plans, resources);
         let grants = grants::generate(&self.settings, inputs, &declared, report);
         outputs.into_iter().map(|output| output.generated).chain(grants).collect()
     }

@@ -22,6 +22,7 @@ use serde_json::Value as Json;
 use crate::checks::{
     check_duration, check_schedule, check_time_zone, content_hash, int32_field, int64_field, latency_seconds, object_name_problem,
 };
+use crate::network;
 use crate::pod::{self, Pod, PodInput};
 use crate::settings::HookAnnotations;
 use crate::spec::{DatadogAnalysis, DeploymentSpec, JobSpec, RestartPolicy, Runs, Scalar, StrategySpec};
@@ -94,11 +95,12 @@ pub fn server(
     input: &Input,
     spec: &DeploymentSpec,
     templates: &Templates,
-    routed: bool,
+    network: &network::Context,
     report: &mut Report,
 ) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
     let checkpoint = report.checkpoint();
+    let routed = network.routed.contains(&spec.app);
     check_labels(input, &spec.app, &spec.part_of, spec.env.as_deref(), report);
     // With scaling, KEDA owns the replica count; setting it here would fight it on every sync.
     let replicas = int32_at(input, "spec.replicas", spec.replicas, 0, report).unwrap_or(1);
@@ -206,6 +208,14 @@ pub fn server(
         outputs.push(json(&PodDisruptionBudget { metadata: metadata(input, &spec.app, &labels), spec: Some(budget), status: None }));
     }
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
+    let declared = network::Workload {
+        app: &spec.app,
+        part_of: &spec.part_of,
+        network: spec.network.as_ref(),
+        monitoring: spec.monitoring.as_ref(),
+        ports: &pod.ports,
+    };
+    outputs.extend(network::policy(settings, input, &declared, network, report));
     check_output_names(input, &outputs, report).then_some(outputs)
 }
 
@@ -448,7 +458,14 @@ pub fn hook_annotations(hook: &HookAnnotations, runs: Runs) -> BTreeMap<String, 
 }
 
 /// A LummoJob (Job named `<app>-<hash of its content>`) or LummoCronJob, and ExternalSecrets.
-pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Templates, report: &mut Report) -> Option<Vec<Json>> {
+pub fn job(
+    workloads: &Workloads,
+    input: &Input,
+    spec: &JobSpec,
+    templates: &Templates,
+    network: &network::Context,
+    report: &mut Report,
+) -> Option<Vec<Json>> {
     let settings = &workloads.settings;
     let checkpoint = report.checkpoint();
     let cron = input.kind == CRON_JOB;
@@ -551,5 +568,13 @@ pub fn job(workloads: &Workloads, input: &Input, spec: &JobSpec, templates: &Tem
     }
     debug_assert!(input.kind == JOB || cron);
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
+    let declared = network::Workload {
+        app: &spec.app,
+        part_of: &spec.part_of,
+        network: spec.network.as_ref(),
+        monitoring: spec.monitoring.as_ref(),
+        ports: &pod.ports,
+    };
+    outputs.extend(network::policy(settings, input, &declared, network, report));
     check_output_names(input, &outputs, report).then_some(outputs)
 }

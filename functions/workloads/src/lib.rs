@@ -9,6 +9,7 @@
 pub mod build;
 pub mod checks;
 pub mod identity;
+pub mod network;
 pub mod pod;
 pub mod settings;
 pub mod spec;
@@ -77,7 +78,7 @@ impl Function for Workloads {
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
-        let routed = routed_apps(resources);
+        let network = network::context(inputs, resources, routed_apps(resources));
         let mut template_specs: Vec<(usize, ContainerSpec)> = Vec::new();
         for (index, input) in inputs.iter().enumerate().filter(|(_, i)| i.kind == CONTAINER) {
             if let Some(spec) = input.decode_spec::<ContainerSpec>(report) {
@@ -102,7 +103,7 @@ impl Function for Workloads {
                         declared(&spec.app, &spec.part_of, spec.env.as_deref(), &spec.identity, &spec.pubsub, &spec.service_account, None),
                         report,
                     );
-                    build::server(self, input, &spec, &templates, routed.contains(&spec.app), report)
+                    build::server(self, input, &spec, &templates, &network, report)
                 }),
                 JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| {
                     let hook = spec.runs.filter(|_| input.kind == JOB).map(|runs| build::hook_annotations(&self.settings.hook, runs));
@@ -110,7 +111,7 @@ impl Function for Workloads {
                         declared(&spec.app, &spec.part_of, spec.env.as_deref(), &spec.identity, &spec.pubsub, &spec.service_account, hook),
                         report,
                     );
-                    build::job(self, input, &spec, &templates, report)
+                    build::job(self, input, &spec, &templates, &network, report)
                 }),
                 _ => None,
             };

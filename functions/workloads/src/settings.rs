@@ -43,6 +43,8 @@ pub struct Settings {
     /// The GCP project of each `env` (the platform's `pubsub.projects`, the same projects the
     /// pubsub and scaling functions use): where a workload's GCP service account lives.
     pub projects: PerEnv<String>,
+    /// Where the cluster's shared services run, for NetworkPolicies (`workloads.networkPolicy`).
+    pub network_policy: lummo_platform::NetworkPolicy,
     /// GKE's workload identity API: the ServiceAccount annotation naming the GCP service
     /// account, and the role that lets the ServiceAccount act as it.
     pub workload_identity_annotation: &'static str,
@@ -89,6 +91,7 @@ impl Settings {
             cron_concurrency_policy: "Forbid",
             hook: ARGOCD_HOOKS,
             projects: platform.pubsub.projects.clone(),
+            network_policy: section.network_policy.clone(),
             workload_identity_annotation: "iam.gke.io/gcp-service-account",
             workload_identity_role: "roles/iam.workloadIdentityUser",
             vault: platform.vault.clone(),
@@ -113,6 +116,14 @@ impl Settings {
         check_analysis_budget(platform, report);
         vault::check_settings(platform, report);
         lummo_inputs::pubsub::check_platform_projects(platform, report);
+        for (i, range) in section.network_policy.private_ranges.iter().enumerate() {
+            let checked = if lummo_krm::traefik_rule::is_ip_or_cidr(range) {
+                Ok(())
+            } else {
+                Err(format!("{range:?} is not an IP range like 10.0.0.0/8"))
+            };
+            platform.check(report, &format!("spec.workloads.networkPolicy.privateRanges[{i}]"), checked);
+        }
         Settings::new(&platform.spec)
     }
 }

@@ -141,6 +141,9 @@ pub struct DeploymentSpec {
     /// The Pub/Sub subscriptions and topics the identity's GCP service account uses: the
     /// pubsub function grants it `roles/pubsub.subscriber` and `roles/pubsub.publisher` on them.
     pub pubsub: Option<lummo_inputs::identity::PubsubAccess>,
+    /// Who may reach the pods and whom they may reach (a NetworkPolicy); without it, nothing
+    /// is restricted unless the platform makes that the default.
+    pub network: Option<lummo_inputs::network::NetworkSpec>,
     /// Set to false for images that must run as root.
     pub run_as_non_root: Option<bool>,
     /// Built by the scaling function; here `maxreplica` sizes the disruption budget, and
@@ -229,6 +232,9 @@ pub struct JobSpec {
     /// The Pub/Sub subscriptions and topics the identity's GCP service account uses: the
     /// pubsub function grants it `roles/pubsub.subscriber` and `roles/pubsub.publisher` on them.
     pub pubsub: Option<lummo_inputs::identity::PubsubAccess>,
+    /// Who may reach the pods and whom they may reach (a NetworkPolicy); without it, nothing
+    /// is restricted unless the platform makes that the default.
+    pub network: Option<lummo_inputs::network::NetworkSpec>,
     pub run_as_non_root: Option<bool>,
     /// Applied by the monitoring function.
     pub monitoring: Option<MonitoringSpec>,

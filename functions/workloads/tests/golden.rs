@@ -5,6 +5,7 @@ use std::path::Path;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Service, ServiceAccount};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use lummo_kinds::argo::{AnalysisTemplate, Rollout};
 use lummo_kinds::config_connector::{IAMPolicyMember, IAMServiceAccount};
@@ -39,11 +40,12 @@ fn every_output_reads_back_as_its_type() {
             "ServiceAccount" => assert_reads_back::<ServiceAccount>(item),
             "IAMServiceAccount" => assert_reads_back::<IAMServiceAccount>(item),
             "IAMPolicyMember" => assert_reads_back::<IAMPolicyMember>(item),
+            "NetworkPolicy" => assert_reads_back::<NetworkPolicy>(item),
             other => panic!("no type for {other}"),
         }
         kinds.insert(item.kind().to_string());
     }
-    assert_eq!(kinds.len(), 11, "every kind is covered: {kinds:?}");
+    assert_eq!(kinds.len(), 12, "every kind is covered: {kinds:?}");
 }
 
 /// The name of the Job workloads makes of a LummoJob with these container `args` and these
