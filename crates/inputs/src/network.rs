@@ -1,6 +1,6 @@
-//! The `network` block of servers and jobs, which workloads turns into a NetworkPolicy, and what
-//! it reads of other inputs to admit what they need: pgbouncer's poolers (their `app` is a
-//! client) and networking's routes (their app is reached by the ingress controller).
+//! The `network` block of servers and jobs, which workloads turns into a NetworkPolicy
+//! (networking and pgbouncer then admit what they know the app needs: the ingress controller,
+//! the pooler).
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -18,16 +18,4 @@ pub struct NetworkSpec {
     /// Whether it may connect to addresses outside the cluster's private ranges.
     #[serde(default)]
     pub internet: bool,
-}
-
-/// The kind of pgbouncer's input.
-pub const POOLER_KIND: &str = "pgbouncer";
-
-/// What workloads reads of a pgbouncer input: the app that connects through the pooler, whose
-/// pods are the pooler's input name (its pods' `app` label). A lenient view: pgbouncer validates
-/// the input in full.
-#[derive(Deserialize, Debug, Default)]
-pub struct PoolerClient {
-    #[serde(default)]
-    pub app: Option<String>,
 }

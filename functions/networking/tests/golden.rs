@@ -32,11 +32,15 @@ fn every_output_reads_back_as_its_type() {
         kinds.insert(item.kind().to_string());
     }
     assert_eq!(kinds.len(), 5, "every kind is covered: {kinds:?}");
-    // The Rollouts networking decorated read back whole too.
+    // The Rollouts and NetworkPolicies networking decorated read back whole too.
     for output in &outputs {
         let list = lummo_krm::ResourceList::read(std::fs::read(output).unwrap()).unwrap();
         for item in list.items.iter().filter(|item| item.annotation(lummo_krm::ownership::DECORATED_BY) == Some("networking")) {
-            assert_reads_back::<lummo_kinds::argo::Rollout>(item);
+            match item.kind() {
+                "Rollout" => assert_reads_back::<lummo_kinds::argo::Rollout>(item),
+                "NetworkPolicy" => assert_reads_back::<k8s_openapi::api::networking::v1::NetworkPolicy>(item),
+                other => panic!("networking decorated a {other}"),
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod build;
 pub mod config;
+mod network_policy;
 pub mod settings;
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,7 +23,7 @@ use lummo_krm::input::InputKind;
 use lummo_krm::names::check_dns_label;
 use lummo_krm::ownership::GENERATED_BY;
 use lummo_krm::platform::Platform;
-use lummo_krm::{About, Function, Generated, Input, Item, Report, ResourceId, ResourceList};
+use lummo_krm::{About, Decorator, Function, Generated, Input, Item, Report, ResourceId, ResourceList};
 use lummo_policy::vault::{self, SecretSource, VaultRef};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -71,8 +72,7 @@ pub struct PoolerMonitoring {
 // ---------------------------------------------------------------------------------------------
 // The function
 
-/// The input kind (declared with the view workloads reads of it).
-pub const KIND: &str = lummo_inputs::network::POOLER_KIND;
+pub const KIND: &str = "pgbouncer";
 
 pub const ABOUT: About = About {
     name: "pgbouncer",
@@ -111,6 +111,17 @@ impl Function for Pgbouncer {
 
     fn with_platform(&self, platform: &Platform, report: &mut Report) -> Option<Box<dyn Function>> {
         Some(Box::new(Pgbouncer { settings: Settings::from_platform(platform, report) }))
+    }
+
+    fn decorate(&self, inputs: &[Input], resources: &mut Decorator, report: &mut Report) {
+        for input in inputs {
+            let Some(spec) = input.decode_spec::<PgbouncerSpec>(&mut Report::default()) else { continue };
+            if let Some(app) = &spec.app
+                && let Err(message) = network_policy::admit_egress(resources, input, app, input.name())
+            {
+                input.error(report, "spec.app", message);
+            }
+        }
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {

@@ -78,7 +78,7 @@ impl Function for Workloads {
     }
 
     fn generate(&self, inputs: &[Input], resources: &ResourceList, report: &mut Report) -> Vec<Generated> {
-        let network = network::context(inputs, resources, routed_apps(resources));
+        let network = network::context(inputs, routed_apps(resources));
         let mut template_specs: Vec<(usize, ContainerSpec)> = Vec::new();
         for (index, input) in inputs.iter().enumerate().filter(|(_, i)| i.kind == CONTAINER) {
             if let Some(spec) = input.decode_spec::<ContainerSpec>(report) {

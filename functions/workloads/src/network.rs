@@ -1,10 +1,10 @@
 //! A server's or job's NetworkPolicy, from its `network` block (or for every workload when the
 //! platform says `networkPolicy.defaultDeny`): ingress from the apps it lists and from the
 //! monitoring agents when they scrape it (networking adds the ingress controller when it routes
-//! to the app, as a decoration: it is the one that knows);
-//! egress to the cluster DNS, the apps it lists, its pgbouncer poolers, the monitoring agents
-//! when it sends Datadog traces, and the internet only when it asks. No block (and no platform
-//! default) changes nothing.
+//! to the app, as a decoration: it is the one that knows); egress to the cluster DNS, the apps it
+//! lists, the monitoring agents when it sends Datadog traces, and the internet only when it
+//! asks (pgbouncer adds its pooler, as a decoration too). No block (and no platform default)
+//! changes nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +13,7 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use lummo_inputs::MonitoringSpec;
-use lummo_inputs::network::{NetworkSpec, PoolerClient};
+use lummo_inputs::network::NetworkSpec;
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::{Input, Report};
 use lummo_policy::labels;
@@ -22,12 +22,9 @@ use serde_json::Value as Json;
 use crate::settings::Settings;
 
 /// What the other inputs of the run say about the apps.
-#[derive(Default)]
 pub struct Context {
     /// Apps networking routes requests to (their canaries' weights are shares of requests).
     pub routed: BTreeSet<String>,
-    /// App → the poolers (pgbouncer inputs) it connects through.
-    pub poolers: BTreeMap<String, Vec<String>>,
     /// Every app a server or job of the run declares.
     pub apps: BTreeSet<String>,
 }
@@ -63,7 +60,7 @@ pub fn policy(settings: &Settings, input: &Input, workload: &Workload, context: 
         pod_selector: Some(selector(workload.app)),
         policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
         ingress: Some(ingress(settings, workload, &declared)),
-        egress: Some(egress(settings, workload, &declared, context)),
+        egress: Some(egress(settings, workload, &declared)),
     };
     let metadata = ObjectMeta {
         name: Some(workload.app.to_string()),
@@ -92,7 +89,7 @@ fn ingress(settings: &Settings, workload: &Workload, declared: &NetworkSpec) -> 
     rules
 }
 
-fn egress(settings: &Settings, workload: &Workload, declared: &NetworkSpec, context: &Context) -> Vec<NetworkPolicyEgressRule> {
+fn egress(settings: &Settings, workload: &Workload, declared: &NetworkSpec) -> Vec<NetworkPolicyEgressRule> {
     let platform = &settings.network_policy;
     let dns = NetworkPolicyPeer {
         namespace_selector: Some(selector_of("kubernetes.io/metadata.name", &platform.dns_namespace)),
@@ -101,8 +98,7 @@ fn egress(settings: &Settings, workload: &Workload, declared: &NetworkSpec, cont
     };
     let dns_ports = vec![port(IntOrString::Int(53), "UDP"), port(IntOrString::Int(53), "TCP")];
     let mut rules = vec![NetworkPolicyEgressRule { to: Some(vec![dns]), ports: Some(dns_ports) }];
-    let poolers = context.poolers.get(workload.app).into_iter().flatten();
-    let apps: Vec<NetworkPolicyPeer> = declared.to.iter().chain(poolers).map(|app| pods(app)).collect();
+    let apps: Vec<NetworkPolicyPeer> = declared.to.iter().map(|app| pods(app)).collect();
     if !apps.is_empty() {
         rules.push(NetworkPolicyEgressRule { to: Some(apps), ports: None });
     }
@@ -145,17 +141,9 @@ fn port(port: IntOrString, protocol: &str) -> NetworkPolicyPort {
     NetworkPolicyPort { port: Some(port), protocol: Some(protocol.to_string()), ..NetworkPolicyPort::default() }
 }
 
-/// The apps of the run's servers and jobs (`inputs`), and which poolers each connects through.
-pub fn context(inputs: &[Input], resources: &lummo_krm::ResourceList, routed: BTreeSet<String>) -> Context {
-    let mut context = Context { routed, ..Context::default() };
+/// The apps of the run's servers and jobs (`inputs`).
+pub fn context(inputs: &[Input], routed: BTreeSet<String>) -> Context {
     let workloads = inputs.iter().filter(|input| matches!(input.kind, crate::DEPLOYMENT | crate::JOB | crate::CRON_JOB));
-    context.apps = workloads.filter_map(|input| input.node.at(&["spec", "app"]).and_then(|a| a.as_str()).map(str::to_string)).collect();
-    for pooler in resources.items.iter().filter(|item| item.kind() == lummo_inputs::network::POOLER_KIND) {
-        let client =
-            pooler.node().get("spec").map(|spec| spec.to_json()).and_then(|spec| serde_json::from_value::<PoolerClient>(spec).ok());
-        if let Some(app) = client.and_then(|c| c.app) {
-            context.poolers.entry(app).or_default().push(pooler.name().to_string());
-        }
-    }
-    context
+    let apps = workloads.filter_map(|input| input.node.at(&["spec", "app"]).and_then(|a| a.as_str()).map(str::to_string)).collect();
+    Context { routed, apps }
 }
