@@ -27,17 +27,10 @@ pub struct PubsubAccess {
     pub publishes: Vec<String>,
 }
 
-/// A GCP service account id (`IAMServiceAccount`'s resource id): 6 to 30 characters, lower-case
-/// letters, digits and '-', a letter first, no '-' last (IAM's `[a-z]([-a-z0-9]*[a-z0-9])`).
+/// A GCP service account id (`IAMServiceAccount`'s resource id): IAM's rule, the same as a
+/// project id's.
 pub fn check_service_account_id(id: &str) -> Result<(), String> {
-    let valid_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let valid_ends = id.starts_with(|c: char| c.is_ascii_lowercase()) && !id.ends_with('-');
-    if !(6..=30).contains(&id.len()) || !valid_chars || !valid_ends {
-        return Err(format!(
-            "{id:?} is not a GCP service account id: use 6 to 30 lower-case letters, digits and '-', starting with a letter and not ending with '-'"
-        ));
-    }
-    Ok(())
+    crate::pubsub::check_gcp_id(id, "service account id")
 }
 
 /// The email of service account `id` in `project`: what IAM bindings name it by.

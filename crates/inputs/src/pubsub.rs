@@ -25,11 +25,17 @@ pub fn check_name(what: &str, name: &str) -> Result<(), String> {
 /// GCP's rule for project ids: 6 to 30 lower-case letters, digits and '-', starting with a
 /// letter and not ending with '-'. Pubsub writes projects into objects, scaling into triggers.
 pub fn check_project_id(id: &str) -> Result<(), String> {
+    check_gcp_id(id, "project id")
+}
+
+/// The rule GCP project ids and service account ids share (`[a-z]([-a-z0-9]*[a-z0-9])`, 6 to
+/// 30 characters); `what` names the id in the message.
+pub fn check_gcp_id(id: &str, what: &str) -> Result<(), String> {
     let valid_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     let valid_ends = id.starts_with(|c: char| c.is_ascii_lowercase()) && !id.ends_with('-');
     if !(6..=30).contains(&id.len()) || !valid_chars || !valid_ends {
         return Err(format!(
-            "{id:?} is not a GCP project id: use 6 to 30 lower-case letters, digits and '-', starting with a letter and not ending with '-'"
+            "{id:?} is not a GCP {what}: use 6 to 30 lower-case letters, digits and '-', starting with a letter and not ending with '-'"
         ));
     }
     Ok(())
