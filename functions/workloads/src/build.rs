@@ -111,8 +111,7 @@ pub fn server(
         containers: &spec.containers,
         sidecars: spec.sidecars.as_ref(),
         init_containers: spec.init_containers.as_ref(),
-        // With an identity, the pods run as the ServiceAccount it makes (named after the app).
-        service_account: spec.identity.as_ref().map(|_| spec.app.as_str()).or(spec.service_account.as_deref()),
+        service_account: spec.shared().pod_service_account(),
         run_as_non_root: spec.run_as_non_root,
         restart_policy: None,
         labels: labels.clone(),
@@ -208,14 +207,7 @@ pub fn server(
         outputs.push(json(&PodDisruptionBudget { metadata: metadata(input, &spec.app, &labels), spec: Some(budget), status: None }));
     }
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
-    let declared = network::Workload {
-        app: &spec.app,
-        part_of: &spec.part_of,
-        network: spec.network.as_ref(),
-        monitoring: spec.monitoring.as_ref(),
-        ports: &pod.ports,
-    };
-    outputs.extend(network::policy(settings, input, &declared, network, report));
+    outputs.extend(network::policy(settings, input, &spec.shared(), &pod.ports, network, report));
     check_output_names(input, &outputs, report).then_some(outputs)
 }
 
@@ -519,8 +511,7 @@ pub fn job(
         containers: &spec.containers,
         sidecars: spec.sidecars.as_ref(),
         init_containers: spec.init_containers.as_ref(),
-        // With an identity, the pods run as the ServiceAccount it makes (named after the app).
-        service_account: spec.identity.as_ref().map(|_| spec.app.as_str()).or(spec.service_account.as_deref()),
+        service_account: spec.shared().pod_service_account(),
         run_as_non_root: spec.run_as_non_root,
         restart_policy: Some(restart_policy),
         labels: labels.clone(),
@@ -568,13 +559,6 @@ pub fn job(
     }
     debug_assert!(input.kind == JOB || cron);
     outputs.extend(external_secrets(workloads, input, &pod, &spec.part_of));
-    let declared = network::Workload {
-        app: &spec.app,
-        part_of: &spec.part_of,
-        network: spec.network.as_ref(),
-        monitoring: spec.monitoring.as_ref(),
-        ports: &pod.ports,
-    };
-    outputs.extend(network::policy(settings, input, &declared, network, report));
+    outputs.extend(network::policy(settings, input, &spec.shared(), &pod.ports, network, report));
     check_output_names(input, &outputs, report).then_some(outputs)
 }

@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ServiceAccount;
-use lummo_inputs::identity::{Identity, PubsubAccess, check_service_account_id, service_account_email};
+use lummo_inputs::identity::{check_service_account_id, service_account_email};
 use lummo_kinds::ObjectMeta;
 use lummo_kinds::config_connector::{IAMPolicyMember, IAMPolicyMemberSpec, IAMResourceRef, IAMServiceAccount, IAMServiceAccountSpec};
 use lummo_krm::{Generated, Input, Report};
 use lummo_policy::labels;
 
 use crate::settings::Settings;
+use crate::spec::Shared;
 
 /// Config Connector's annotation for the project an object lives in.
 const PROJECT_ANNOTATION: &str = "cnrm.cloud.google.com/project-id";
@@ -29,21 +30,17 @@ pub struct Plan {
     hook: Option<BTreeMap<String, String>>,
 }
 
-/// What a workload's spec says about its identity.
-pub struct Declared<'a> {
-    pub app: &'a str,
-    pub part_of: &'a str,
-    pub env: Option<&'a str>,
-    pub identity: Option<&'a Identity>,
-    pub pubsub: Option<&'a PubsubAccess>,
-    pub service_account: Option<&'a str>,
-    /// A hook Job's annotations: an ArgoCD hook runs before the sync applies anything else, so
-    /// the ServiceAccount it runs as must be a hook of the same phase, created just before it.
-    pub hook: Option<BTreeMap<String, String>>,
-}
-
-/// The identity of input `index`, when it has one and it is valid.
-pub fn plan(settings: &Settings, index: usize, input: &Input, declared: &Declared, report: &mut Report) -> Option<Plan> {
+/// The identity of input `index`, when it has one and it is valid. `hook`: a hook Job's
+/// annotations (an ArgoCD hook runs before the sync applies anything else, so the
+/// ServiceAccount it runs as must be a hook of the same phase, created just before it).
+pub fn plan(
+    settings: &Settings,
+    index: usize,
+    input: &Input,
+    declared: &Shared,
+    hook: Option<BTreeMap<String, String>>,
+    report: &mut Report,
+) -> Option<Plan> {
     let Some(identity) = declared.identity else {
         if declared.pubsub.is_some() {
             input.error(report, "spec.pubsub", "grants go to the workload's GCP service account: add identity: {gcp: <service account>}");
@@ -72,7 +69,7 @@ pub fn plan(settings: &Settings, index: usize, input: &Input, declared: &Declare
         namespace: input.namespace().to_string(),
         gcp: identity.gcp.clone(),
         project: project.unwrap_or_default(),
-        hook: declared.hook.clone().map(|mut hook| {
+        hook: hook.map(|mut hook| {
             hook.insert(settings.hook.sync_wave.to_string(), "-1".to_string());
             hook
         }),

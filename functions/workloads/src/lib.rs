@@ -94,23 +94,17 @@ impl Function for Workloads {
         let mut identities = Vec::new();
         for (index, input) in inputs.iter().enumerate() {
             let checkpoint = report.checkpoint();
-            let mut identity = |declared: identity::Declared, report: &mut Report| {
-                identities.extend(identity::plan(&self.settings, index, input, &declared, report));
+            let mut identity = |shared: spec::Shared, hook, report: &mut Report| {
+                identities.extend(identity::plan(&self.settings, index, input, &shared, hook, report));
             };
             let objects = match input.kind {
                 DEPLOYMENT => input.decode_spec::<DeploymentSpec>(report).and_then(|spec| {
-                    identity(
-                        declared(&spec.app, &spec.part_of, spec.env.as_deref(), &spec.identity, &spec.pubsub, &spec.service_account, None),
-                        report,
-                    );
+                    identity(spec.shared(), None, report);
                     build::server(self, input, &spec, &templates, &network, report)
                 }),
                 JOB | CRON_JOB => input.decode_spec::<JobSpec>(report).and_then(|spec| {
                     let hook = spec.runs.filter(|_| input.kind == JOB).map(|runs| build::hook_annotations(&self.settings.hook, runs));
-                    identity(
-                        declared(&spec.app, &spec.part_of, spec.env.as_deref(), &spec.identity, &spec.pubsub, &spec.service_account, hook),
-                        report,
-                    );
+                    identity(spec.shared(), hook, report);
                     build::job(self, input, &spec, &templates, &network, report)
                 }),
                 _ => None,
@@ -121,27 +115,6 @@ impl Function for Workloads {
         }
         generated.extend(identity::outputs(&self.settings, &identities));
         generated
-    }
-}
-
-/// What a server's or job's spec says about its identity.
-fn declared<'a>(
-    app: &'a str,
-    part_of: &'a str,
-    env: Option<&'a str>,
-    identity: &'a Option<lummo_inputs::identity::Identity>,
-    pubsub: &'a Option<lummo_inputs::identity::PubsubAccess>,
-    service_account: &'a Option<String>,
-    hook: Option<BTreeMap<String, String>>,
-) -> identity::Declared<'a> {
-    identity::Declared {
-        app,
-        part_of,
-        env,
-        identity: identity.as_ref(),
-        pubsub: pubsub.as_ref(),
-        service_account: service_account.as_deref(),
-        hook,
     }
 }
 

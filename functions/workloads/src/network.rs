@@ -12,7 +12,6 @@ use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use lummo_inputs::MonitoringSpec;
 use lummo_inputs::network::NetworkSpec;
 use lummo_kinds::{IntOrString, ObjectMeta};
 use lummo_krm::{Input, Report};
@@ -20,6 +19,7 @@ use lummo_policy::labels;
 use serde_json::Value as Json;
 
 use crate::settings::Settings;
+use crate::spec::Shared;
 
 /// What the other inputs of the run say about the apps.
 pub struct Context {
@@ -29,18 +29,16 @@ pub struct Context {
     pub apps: BTreeSet<String>,
 }
 
-/// What one workload says.
-pub struct Workload<'a> {
-    pub app: &'a str,
-    pub part_of: &'a str,
-    pub network: Option<&'a NetworkSpec>,
-    pub monitoring: Option<&'a MonitoringSpec>,
-    /// The named ports its pods serve.
-    pub ports: &'a [(String, i32)],
-}
-
 /// The workload's NetworkPolicy, if it gets one.
-pub fn policy(settings: &Settings, input: &Input, workload: &Workload, context: &Context, report: &mut Report) -> Option<Json> {
+/// `ports`: the named ports its pods serve.
+pub fn policy(
+    settings: &Settings,
+    input: &Input,
+    workload: &Shared,
+    ports: &[(String, i32)],
+    context: &Context,
+    report: &mut Report,
+) -> Option<Json> {
     let platform = &settings.network_policy;
     let declared = match workload.network {
         Some(network) => network.clone(),
@@ -59,7 +57,7 @@ pub fn policy(settings: &Settings, input: &Input, workload: &Workload, context: 
     let spec = NetworkPolicySpec {
         pod_selector: Some(selector(workload.app)),
         policy_types: Some(vec!["Ingress".into(), "Egress".into()]),
-        ingress: Some(ingress(settings, workload, &declared)),
+        ingress: Some(ingress(settings, workload, ports, &declared)),
         egress: Some(egress(settings, workload, &declared)),
     };
     let metadata = ObjectMeta {
@@ -71,9 +69,9 @@ pub fn policy(settings: &Settings, input: &Input, workload: &Workload, context: 
     Some(serde_json::to_value(NetworkPolicy { metadata, spec: Some(spec) }).expect("serialisable"))
 }
 
-fn ingress(settings: &Settings, workload: &Workload, declared: &NetworkSpec) -> Vec<NetworkPolicyIngressRule> {
+fn ingress(settings: &Settings, workload: &Shared, ports: &[(String, i32)], declared: &NetworkSpec) -> Vec<NetworkPolicyIngressRule> {
     let platform = &settings.network_policy;
-    let served: Vec<NetworkPolicyPort> = workload.ports.iter().map(|(name, _)| port(IntOrString::String(name.clone()), "TCP")).collect();
+    let served: Vec<NetworkPolicyPort> = ports.iter().map(|(name, _)| port(IntOrString::String(name.clone()), "TCP")).collect();
     let ports = (!served.is_empty()).then_some(served);
     let mut rules = Vec::new();
     if !declared.from.is_empty() {
@@ -89,7 +87,7 @@ fn ingress(settings: &Settings, workload: &Workload, declared: &NetworkSpec) -> 
     rules
 }
 
-fn egress(settings: &Settings, workload: &Workload, declared: &NetworkSpec) -> Vec<NetworkPolicyEgressRule> {
+fn egress(settings: &Settings, workload: &Shared, declared: &NetworkSpec) -> Vec<NetworkPolicyEgressRule> {
     let platform = &settings.network_policy;
     let dns = NetworkPolicyPeer {
         namespace_selector: Some(selector_of("kubernetes.io/metadata.name", &platform.dns_namespace)),

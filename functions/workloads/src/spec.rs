@@ -264,3 +264,47 @@ pub enum ConcurrencyPolicy {
     Forbid,
     Replace,
 }
+
+/// The fields servers and jobs share, by reference: what the pod's account, the identity and
+/// the network policy read alike of either kind (the two spec types repeat them on purpose,
+/// see `JobSpec`).
+pub struct Shared<'a> {
+    pub app: &'a str,
+    pub part_of: &'a str,
+    pub env: Option<&'a str>,
+    pub service_account: Option<&'a str>,
+    pub identity: Option<&'a lummo_inputs::identity::Identity>,
+    pub pubsub: Option<&'a lummo_inputs::identity::PubsubAccess>,
+    pub network: Option<&'a lummo_inputs::network::NetworkSpec>,
+    pub monitoring: Option<&'a MonitoringSpec>,
+}
+
+impl<'a> Shared<'a> {
+    /// The ServiceAccount the pods run as: the one an identity makes (named after the app),
+    /// else the one the input names.
+    pub fn pod_service_account(&self) -> Option<&'a str> {
+        self.identity.map(|_| self.app).or(self.service_account)
+    }
+}
+
+macro_rules! shared {
+    ($spec:ty) => {
+        impl $spec {
+            pub fn shared(&self) -> Shared<'_> {
+                Shared {
+                    app: &self.app,
+                    part_of: &self.part_of,
+                    env: self.env.as_deref(),
+                    service_account: self.service_account.as_deref(),
+                    identity: self.identity.as_ref(),
+                    pubsub: self.pubsub.as_ref(),
+                    network: self.network.as_ref(),
+                    monitoring: self.monitoring.as_ref(),
+                }
+            }
+        }
+    };
+}
+
+shared!(DeploymentSpec);
+shared!(JobSpec);
