@@ -129,19 +129,20 @@ fn render_side(dirs: &[PathBuf], top: &Path, source: &platform::Source, prefix: 
     let functions = registry::functions();
     let functions: Vec<&dyn lummo_krm::Function> = functions.iter().map(|f| f.as_ref()).collect();
     let rendered = render::render_all(&roots, &functions, source);
+    let top = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
     let key = |root: &Path| {
         let absolute = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let below = absolute.strip_prefix(top.canonicalize().unwrap_or_else(|_| top.to_path_buf())).unwrap_or(&absolute);
+        let below = absolute.strip_prefix(&top).unwrap_or(&absolute);
         if below.as_os_str().is_empty() { ".".to_string() } else { below.display().to_string() }
     };
     let mut failed = false;
     let mut packages = BTreeMap::new();
     for render in &rendered {
-        let results: Vec<KrmResult> = package::results_below(Path::new(&format!("{prefix}{}", key(&render.root))), render.results.clone());
-        let errors: Vec<KrmResult> = results.into_iter().filter(|r| r.severity == lummo_krm::Severity::Error).collect();
-        eprint!("{}", lummo_krm::process::human_lines(&errors));
+        let key = key(&render.root);
+        let errors: Vec<KrmResult> = render.results.iter().filter(|r| r.severity == lummo_krm::Severity::Error).cloned().collect();
+        eprint!("{}", lummo_krm::process::human_lines(&package::results_below(Path::new(&format!("{prefix}{key}")), errors)));
         failed |= render.has_errors();
-        packages.insert(key(&render.root), objects(render));
+        packages.insert(key, objects(render));
     }
     (!failed).then_some(packages)
 }

@@ -39,10 +39,10 @@ pub fn generate(settings: &Settings, inputs: &[Input], declared: &Declared, repo
         // Workloads reports a missing project; without one there is nothing to grant.
         let Some(project) = settings.projects.of(workload.env.as_deref()) else { continue };
         let member = format!("serviceAccount:{}", service_account_email(&identity.gcp, project));
-        let mut seen = BTreeMap::new();
+        let mut seen = BTreeSet::new();
         for access in accesses(&workload) {
             // A subscription both consumed and scaled on is granted once.
-            if seen.insert((access.name, access.subscription), ()).is_some() {
+            if !seen.insert((access.name, access.subscription)) {
                 continue;
             }
             let object = resource_ref(input, &access, project, declared, report);
